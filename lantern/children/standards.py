@@ -1,0 +1,66 @@
+"""Rules of the standards engine that watch the child register."""
+
+from django.db.models import Count, Exists, OuterRef
+
+from lantern.standards.models import Audience, Severity
+from lantern.standards.registry import AlertSpec, rule
+
+from .models import Child, ChildIdentifier, Involvement
+
+
+@rule(
+    id="F18.no-lead-professional",
+    finding="F18",
+    title="No lead professional named",
+    severity=Severity.WARNING,
+)
+def no_lead_professional(today):
+    """An open child that agencies work with, but no one is named lead professional."""
+    active = Involvement.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
+    lead = active.filter(is_lead=True)
+    rows = (
+        Child.objects.filter(closed_at__isnull=True)
+        .filter(Exists(active))
+        .exclude(Exists(lead))
+        .values_list("pk", flat=True)
+    )
+    for pk in rows.iterator(chunk_size=2000):
+        yield AlertSpec(
+            key=f"child:{pk}",
+            child_id=pk,
+            message="No lead professional is named. Agree who leads and record it on the child's page.",
+            due_on=today,
+        )
+
+
+@rule(
+    id="F11.possible-duplicate",
+    finding="F11",
+    title="Child may be recorded twice",
+    severity=Severity.WARNING,
+    audience=Audience.HUB,
+)
+def possible_duplicates(today):
+    """Two records with the same date of birth and surname, or sharing a current identifier."""
+    same_person = Child.objects.filter(
+        date_of_birth=OuterRef("date_of_birth"), legal_last_name__iexact=OuterRef("legal_last_name")
+    ).exclude(pk=OuterRef("pk"))
+    by_details = set(Child.objects.filter(Exists(same_person)).values_list("pk", flat=True))
+    shared = (
+        ChildIdentifier.objects.filter(ended_at__isnull=True)
+        .values("normalised")
+        .annotate(children=Count("child", distinct=True))
+        .filter(children__gt=1)
+        .values("normalised")
+    )
+    by_identifier = set(
+        ChildIdentifier.objects.filter(ended_at__isnull=True, normalised__in=shared).values_list("child_id", flat=True)
+    )
+    for pk in sorted(by_details | by_identifier):
+        reason = "shares an identifier with another record" if pk in by_identifier else "has the same date of birth and surname as another record"
+        yield AlertSpec(
+            key=f"child:{pk}",
+            child_id=pk,
+            message=f"This child {reason}. Check whether they are the same child.",
+            due_on=today,
+        )

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "lantern.demo"
+    label = "demo"
+    verbose_name = "Fictional demo data"

@@ -1,0 +1,24 @@
+from django.db.models import Count, Q
+
+from .models import Agency, Membership, User
+
+
+def agencies_with_counts():
+    return Agency.objects.annotate(
+        people=Count("memberships__user", filter=Q(memberships__ended_at__isnull=True), distinct=True)
+    ).order_by("name")
+
+
+def people_in(agency: Agency):
+    return (
+        Membership.objects.filter(agency=agency, ended_at__isnull=True)
+        .select_related("user", "team")
+        .order_by("user__full_name", "role")
+    )
+
+
+def professionals_of(agency: Agency):
+    """People who may be named on an involvement for this agency."""
+    return User.objects.filter(
+        is_active=True, memberships__agency=agency, memberships__ended_at__isnull=True
+    ).distinct().order_by("full_name")
