@@ -61,7 +61,8 @@ bench: install
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=lantern.settings.production SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(64))') \
-	  ALLOWED_HOSTS=lantern.example.org $(PY) manage.py check --deploy --fail-level WARNING
+	  ALLOWED_HOSTS=lantern.example.org DATABASE_URL=postgres://lantern@127.0.0.1:5432/lantern \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles lantern.sqlite3 lantern.sqlite3-* $(CSS)

@@ -38,8 +38,8 @@ class ChildDetailsForm(GovukForm):
     legal_status = forms.ChoiceField(label="Legal status", choices=LegalStatus.choices, initial=LegalStatus.NONE)
 
     def details(self) -> dict:
-        data = dict(self.cleaned_data)
-        return {name: data[name] for name in self.base_fields if name in data}
+        """The child's details only: not the form's own fields such as version or reason."""
+        return {name: self.cleaned_data[name] for name in ChildDetailsForm.base_fields if name in self.cleaned_data}
 
 
 class RegisterChildForm(ChildDetailsForm):
@@ -67,9 +67,6 @@ class RegisterChildForm(ChildDetailsForm):
     def identifiers(self) -> list[tuple[str, str]]:
         return [(kind, self.cleaned_data.get(name, "")) for name, kind in self.IDENTIFIER_FIELDS.items() if self.cleaned_data.get(name)]
 
-    def details(self) -> dict:
-        return {name: self.cleaned_data[name] for name in ChildDetailsForm.base_fields if name in self.cleaned_data}
-
 
 class EditChildForm(ChildDetailsForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -80,7 +77,7 @@ class IdentifierForm(GovukForm):
     required_messages = {"kind": "Select the kind of identifier", "value": "Enter the identifier"}
     kind = forms.ChoiceField(label="Kind of identifier", choices=IdentifierKind.choices, widget=forms.RadioSelect)
     value = forms.CharField(label="Identifier", max_length=40)
-    reason = forms.CharField(label="Reason for the change", required=False, max_length=200, help_text="Needed when it replaces an identifier already recorded.")
+    reason = forms.CharField(label="Reason for the change", required=False, max_length=200, help_text="If it replaces one already recorded, say why.")
 
 
 class EndIdentifierForm(GovukForm):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from lantern.core.dates import age_on, local_today
-from lantern.core.models import CaseRecord
+from lantern.core.models import CaseRecord, NeverDeleted
 from lantern.partnership.models import Agency
 
 
@@ -221,7 +221,7 @@ class Involvement(CaseRecord):
         return f"{who}, {self.role}, {self.agency}"
 
 
-class BreakGlassGrant(models.Model):
+class BreakGlassGrant(NeverDeleted):
     """Emergency access to one child, for a user whose agency is not involved. Time-limited,
     with a written reason, and reported to the hub. Never deleted; revoked or expired."""
 
@@ -240,17 +240,13 @@ class BreakGlassGrant(models.Model):
         ordering = ["-granted_at"]
         indexes = [models.Index(fields=["child", "user", "expires_at"])]
 
-    def delete(self, *args, **kwargs):
-        from lantern.core.models import HardDeleteRefused
-
-        raise HardDeleteRefused("Emergency access records are never deleted.")
 
     @property
     def is_current(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
 
 
-class BreakGlassAttempt(models.Model):
+class BreakGlassAttempt(NeverDeleted):
     """Every request for emergency access, granted or not, is kept for the hub to see."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -272,7 +268,7 @@ class AccessPurpose(models.TextChoices):
     EXPORT = "export", "Exported"
 
 
-class AccessLogEntry(models.Model):
+class AccessLogEntry(NeverDeleted):
     """One read of a child's record. Written for every view; never changed or deleted."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="access_log")
@@ -287,13 +283,9 @@ class AccessLogEntry(models.Model):
         ordering = ["-at"]
         indexes = [models.Index(fields=["child", "-at"]), models.Index(fields=["user", "-at"])]
 
-    def delete(self, *args, **kwargs):
-        from lantern.core.models import HardDeleteRefused
-
-        raise HardDeleteRefused("The access log is never deleted.")
 
 
-class TimelineEvent(models.Model):
+class TimelineEvent(NeverDeleted):
     """One thing that happened to or for a child. Every part of Lantern adds its events here
     through `lantern.children.timeline.record_event`, so the child page reads them in one query."""
 
@@ -311,7 +303,3 @@ class TimelineEvent(models.Model):
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["child", "-occurred_at", "-id"])]
 
-    def delete(self, *args, **kwargs):
-        from lantern.core.models import HardDeleteRefused
-
-        raise HardDeleteRefused("Timeline events are never deleted.")

@@ -59,9 +59,24 @@ def active_involvement_exists(agency_ids, child_ref=None):
     )
 
 
+@rules.predicate
+def owns_involvement_or_leads(user, involvement) -> bool:
+    """The involvement is the user's own agency's, or the user's agency holds the lead."""
+    if not user.is_authenticated or involvement is None:
+        return False
+    agencies = user.access.case_agency_ids
+    if involvement.agency_id in agencies:
+        return True
+    return Involvement.objects.filter(
+        child_id=involvement.child_id, agency_id__in=agencies, is_lead=True, ended_on__isnull=True
+    ).exists()
+
+
 can_view_child = is_partnership_wide | agency_involved | has_current_break_glass
 can_edit_child = is_partnership_wide | agency_involved
 can_see_access_log = is_partnership_wide | manages_involved_agency
+# Ending an involvement: the agency itself, the lead professional's agency, or the hub.
+can_end_involvement = is_partnership_wide | owns_involvement_or_leads
 
 rules.add_perm("children.view_child", can_view_child)
 rules.add_perm("children.change_child", can_edit_child)

@@ -165,6 +165,7 @@ class ChildPage:
     alerts: list
     access_log: list | None
     can_edit: bool
+    endable_ids: frozenset
 
 
 def child_page(user, child: Child, *, timeline_page: int = 1) -> ChildPage:
@@ -178,6 +179,13 @@ def child_page(user, child: Child, *, timeline_page: int = 1) -> ChildPage:
     events_qs = TimelineEvent.objects.filter(child=child).select_related("actor", "agency").order_by("-occurred_at", "-id")
     events = Paginator(events_qs, 20).get_page(timeline_page)
     active = [inv for inv in involvements if inv.is_active]
+    can_edit = bool(can_edit_child(user, child))
+    if not can_edit:
+        endable = frozenset()
+    elif user.access.is_partnership_wide or any(inv.is_lead and inv.agency_id in user.access.case_agency_ids for inv in active):
+        endable = frozenset(inv.pk for inv in active)
+    else:
+        endable = frozenset(inv.pk for inv in active if inv.agency_id in user.access.case_agency_ids)
     access_log = None
     if can_see_access_log(user, child):
         access_log = list(AccessLogEntry.objects.filter(child=child).select_related("user").order_by("-at")[:15])
@@ -189,9 +197,10 @@ def child_page(user, child: Child, *, timeline_page: int = 1) -> ChildPage:
         past_involvements=[inv for inv in involvements if not inv.is_active],
         lead=next((inv for inv in active if inv.is_lead), None),
         events=events,
-        alerts=open_alerts_for_child(child),
+        alerts=open_alerts_for_child(child, user),
         access_log=access_log,
-        can_edit=bool(can_edit_child(user, child)),
+        can_edit=can_edit,
+        endable_ids=endable,
     )
 
 

@@ -27,7 +27,7 @@ from .models import (
     Involvement,
     normalise_identifier,
 )
-from .rules import can_edit_child, can_view_child
+from .rules import can_edit_child, can_end_involvement
 from .selectors import DuplicateCheck, find_possible_duplicates
 
 EDITABLE_CHILD_FIELDS = [
@@ -364,8 +364,10 @@ def set_lead_professional(*, by, involvement: Involvement) -> Involvement:
 def end_involvement(*, by, involvement: Involvement, reason: str, expected_version: int, ended_on: dt.date | None = None) -> Involvement:
     """End an agency's involvement. A reason is always needed; it appears on the timeline."""
     child = involvement.child
-    if not can_edit_child(by, child):
-        raise PermissionDenied("You cannot change who works with this child.")
+    if not can_edit_child(by, child) or not can_end_involvement(by, involvement):
+        raise PermissionDenied(
+            "Only the agency itself, the lead professional's agency or the exploitation hub can end this involvement."
+        )
     if not involvement.is_active:
         raise ValidationError("This involvement has already ended")
     if not (reason or "").strip():
@@ -386,6 +388,14 @@ def end_involvement(*, by, involvement: Involvement, reason: str, expected_versi
         summary=f"{involvement.agency.name} involvement ended ({involvement.role}){' – was lead professional' if was_lead else ''}",
         detail=reason.strip(),
     )
+    if was_lead:
+        others = Involvement.objects.filter(child=child, ended_on__isnull=True, professional__isnull=False).select_related("professional")
+        notify(
+            recipients=[inv.professional for inv in others], category="lead_professional", child=child, exclude=by,
+            url=reverse("children:detail", args=[child.pk]),
+            subject="A child you work with no longer has a lead professional",
+            body=f"The involvement of {involvement.agency.name} has ended. Agree who leads now and record it.",
+        )
     return involvement
 
 
@@ -477,15 +487,11 @@ def review_break_glass(*, by, grant: BreakGlassGrant, note: str) -> BreakGlassGr
         raise PermissionDenied("Only the exploitation hub can review emergency access.")
     if not (note or "").strip():
         raise ValidationError({"note": "Enter what the hub concluded"})
+    if grant.reviewed_at is not None:
+        raise ValidationError("This emergency access has already been reviewed")
     grant.reviewed_at = timezone.now()
     grant.reviewed_by = by
     grant.review_note = note.strip()
     grant.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
     return grant
 
-
-def assert_can_view(user, child: Child) -> None:
-    if not can_view_child(user, child):
-        from django.http import Http404
-
-        raise Http404("Child not found")

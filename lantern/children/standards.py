@@ -1,6 +1,6 @@
 """Rules of the standards engine that watch the child register."""
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 
 from lantern.standards.models import Audience, Severity
 from lantern.standards.registry import AlertSpec, rule
@@ -29,7 +29,6 @@ def no_lead_professional(today):
             key=f"child:{pk}",
             child_id=pk,
             message="No lead professional is named. Agree who leads and record it on the child's page.",
-            due_on=today,
         )
 
 
@@ -41,9 +40,12 @@ def no_lead_professional(today):
     audience=Audience.HUB,
 )
 def possible_duplicates(today):
-    """Two records with the same date of birth and surname, or sharing a current identifier."""
+    """Two records with the same date of birth and the same surname or first name, or sharing a
+    current identifier. It catches what the registration check could not show the user: matches
+    among records their agency may not see."""
     same_person = Child.objects.filter(
-        date_of_birth=OuterRef("date_of_birth"), legal_last_name__iexact=OuterRef("legal_last_name")
+        Q(legal_last_name__iexact=OuterRef("legal_last_name")) | Q(legal_first_name__iexact=OuterRef("legal_first_name")),
+        date_of_birth=OuterRef("date_of_birth"),
     ).exclude(pk=OuterRef("pk"))
     by_details = set(Child.objects.filter(Exists(same_person)).values_list("pk", flat=True))
     shared = (
@@ -57,10 +59,9 @@ def possible_duplicates(today):
         ChildIdentifier.objects.filter(ended_at__isnull=True, normalised__in=shared).values_list("child_id", flat=True)
     )
     for pk in sorted(by_details | by_identifier):
-        reason = "shares an identifier with another record" if pk in by_identifier else "has the same date of birth and surname as another record"
+        reason = "shares an identifier with another record" if pk in by_identifier else "has the same date of birth and a name in common with another record"
         yield AlertSpec(
             key=f"child:{pk}",
             child_id=pk,
             message=f"This child {reason}. Check whether they are the same child.",
-            due_on=today,
         )

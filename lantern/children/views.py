@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from lantern.core.views import apply_validation_error
 
@@ -172,16 +171,20 @@ def end_involvement(request, child_id: int, involvement_id: int):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
+            if not selectors.children_visible_to(request.user).filter(pk=child.pk).exists():
+                messages.success(request, f"Your agency's involvement has ended, so you can no longer see {child.display_name}'s record")
+                return redirect("children:search")
             messages.success(request, "The involvement has been ended")
             return redirect("children:detail", child.pk)
     return render(request, "children/end_involvement.html", {"form": form, "child": child, "involvement": involvement})
 
 
 @login_required
-@require_POST
 def make_lead(request, child_id: int, involvement_id: int):
     child = _editable_child(request, child_id)
     involvement = get_object_or_404(Involvement, pk=involvement_id, child=child)
+    if request.method != "POST":
+        return redirect("children:detail", child.pk)
     try:
         services.set_lead_professional(by=request.user, involvement=involvement)
     except ValidationError as exc:
@@ -223,9 +226,13 @@ def review_break_glass(request, grant_id: int):
     grant = get_object_or_404(BreakGlassGrant.objects.select_related("user", "child"), pk=grant_id)
     form = ReviewBreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.review_break_glass(by=request.user, grant=grant, note=form.cleaned_data["note"])
-        if request.POST.get("revoke") == "yes":
-            services.revoke_break_glass(by=request.user, grant=grant)
-        messages.success(request, "Your review has been recorded")
-        return redirect(reverse("children:break_glass_report"))
+        try:
+            services.review_break_glass(by=request.user, grant=grant, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            if request.POST.get("revoke") == "yes":
+                services.revoke_break_glass(by=request.user, grant=grant)
+            messages.success(request, "Your review has been recorded")
+            return redirect(reverse("children:break_glass_report"))
     return render(request, "children/review_break_glass.html", {"form": form, "grant": grant})

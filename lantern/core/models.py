@@ -12,7 +12,19 @@ class NoDeleteQuerySet(models.QuerySet):
         raise HardDeleteRefused(f"{self.model.__name__} records are never deleted.")
 
 
-class CaseRecord(models.Model):
+class NeverDeleted(models.Model):
+    """Rows of this model are kept for ever: neither a row nor a queryset can be deleted."""
+
+    objects = NoDeleteQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        raise HardDeleteRefused(f"{type(self).__name__} records are never deleted.")
+
+
+class CaseRecord(NeverDeleted):
     """Base of every case-data model.
 
     `version` goes up by one on every change made through `lantern.core.concurrency.save_versioned`,
@@ -23,10 +35,5 @@ class CaseRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = NoDeleteQuerySet.as_manager()
-
     class Meta:
         abstract = True
-
-    def delete(self, *args, **kwargs):
-        raise HardDeleteRefused(f"{type(self).__name__} records are never deleted.")

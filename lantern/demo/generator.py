@@ -109,9 +109,16 @@ def demo_present() -> bool:
     return Agency.objects.filter(name=MARKER_AGENCY).exists()
 
 
+class RealDataPresent(Exception):
+    """The database already holds a partnership that is not the demo's."""
+
+
 def generate(*, children: int = 150, seed: int = 2026, today: dt.date | None = None) -> DemoResult:
     if demo_present():
         return DemoResult(created=False, children=0, logins=DEMO_LOGINS)
+    demo_names = {name for name, _type, _teams in AGENCIES}
+    if Agency.objects.exclude(name__in=demo_names).exists():
+        raise RealDataPresent("This database already holds agencies that are not the demo's: the demo data is not added to it.")
     rng = random.Random(seed)
     today = today or local_today()
     with transaction.atomic(), emails_suppressed():
@@ -224,7 +231,7 @@ def _child(rng: random.Random, today: dt.date, agencies, staff) -> None:
         ending = rng.choice(added)
         if not ending.is_lead:
             child_services.end_involvement(
-                by=registrar, involvement=ending, expected_version=ending.version,
+                by=ending.professional, involvement=ending, expected_version=ending.version,
                 reason=rng.choice(["Work completed and closed", "Young person declined further support", "Worker left; case transferred"]),
             )
 

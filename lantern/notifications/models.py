@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from lantern.core.models import NeverDeleted
 
-class Notification(models.Model):
+
+class Notification(NeverDeleted):
     """A message to one user: shown in their Lantern inbox and, where asked, sent by email.
 
     The email never carries a child's name or details: only that there is something to read,
@@ -26,7 +28,3 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
 
-    def delete(self, *args, **kwargs):
-        from lantern.core.models import HardDeleteRefused
-
-        raise HardDeleteRefused("Notifications are never deleted; mark them as read.")

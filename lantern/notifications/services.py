@@ -75,17 +75,17 @@ def notify(
         )
     created = Notification.objects.bulk_create(rows)
     if email and created:
-        ids = [n.pk for n in created] if all(n.pk for n in created) else None
-        transaction.on_commit(lambda: send_pending_emails(ids=ids))
+        from .tasks import send_notification_emails
+
+        transaction.on_commit(send_notification_emails.enqueue)
     return created
 
 
-def send_pending_emails(*, ids: list[int] | None = None) -> int:
+def send_pending_emails() -> int:
     """Email every notification that wants one and has not been sent. Safe to run again:
-    a failure is recorded on the notification and retried next time."""
+    a failure is recorded on the notification and retried by the next run (each new
+    notification's task, and the daily scan)."""
     qs = Notification.objects.filter(email_wanted=True, emailed_at__isnull=True).select_related("recipient")
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
     sent = 0
     pending = list(qs[:500])
     if not pending:

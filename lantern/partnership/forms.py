@@ -21,6 +21,13 @@ class LoginForm(AuthenticationForm):
 
 
 class ResetForm(PasswordResetForm):
+    def get_users(self, email):
+        """Every active account with this address, including new ones that have no password yet:
+        the reset link is how a new person sets their first password."""
+        from .models import User
+
+        return User.objects.filter(email__iexact=email, is_active=True)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Email address"

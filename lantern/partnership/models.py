@@ -106,6 +106,10 @@ class AccessProfile:
     agency_ids: frozenset = field(default_factory=frozenset)
 
     @property
+    def role_labels(self) -> list[str]:
+        return [Role(role).label for role in sorted(self.roles)]
+
+    @property
     def is_partnership_wide(self) -> bool:
         return bool(self.roles & PARTNERSHIP_WIDE_ROLES)
 

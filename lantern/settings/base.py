@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "lantern.core.middleware.NoStoreMiddleware",
+    "lantern.core.middleware.IdleTimeoutNoticeMiddleware",
 ]
 
 ROOT_URLCONF = "lantern.urls"
@@ -204,6 +205,7 @@ SPECTACULAR_SETTINGS = {
     "Every endpoint is scoped to what the signed-in user may see.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils import timezone
 
+from lantern.core.models import NeverDeleted
+
 
 class Severity(models.TextChoices):
     URGENT = "urgent", "Urgent"
@@ -13,7 +15,7 @@ class Audience(models.TextChoices):
     HUB = "hub", "The exploitation hub"
 
 
-class Alert(models.Model):
+class Alert(NeverDeleted):
     """A guard that fired: one rule, about one child (or other record), until it is put right.
 
     The scan opens an alert when its rule first yields it and resolves it when the rule stops
@@ -38,16 +40,12 @@ class Alert(models.Model):
             models.UniqueConstraint(fields=["rule_id", "key"], condition=models.Q(resolved_at__isnull=True), name="one_open_alert_per_rule_key")
         ]
 
-    def delete(self, *args, **kwargs):
-        from lantern.core.models import HardDeleteRefused
-
-        raise HardDeleteRefused("Alerts are never deleted; they are resolved.")
 
     def __str__(self) -> str:
         return f"{self.finding} {self.message}"
 
 
-class ScanRun(models.Model):
+class ScanRun(NeverDeleted):
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     trigger = models.CharField(max_length=20)

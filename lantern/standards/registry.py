@@ -13,6 +13,8 @@ from .models import Audience, Severity
 
 @dataclass(frozen=True)
 class AlertSpec:
+    """One thing a rule found. `due_on` left empty means "due the day it was first found"."""
+
     key: str
     message: str
     child_id: int | None = None

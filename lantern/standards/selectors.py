@@ -4,8 +4,12 @@ from django.db.models import Q
 from .models import Alert, Audience
 
 
-def open_alerts_for_child(child) -> list[Alert]:
-    return list(Alert.objects.filter(child=child, resolved_at__isnull=True).order_by("due_on", "-raised_at"))
+def open_alerts_for_child(child, user) -> list[Alert]:
+    """Open alerts about the child that `user` should see: hub-only alerts only for the hub."""
+    qs = Alert.objects.filter(child=child, resolved_at__isnull=True)
+    if not user.access.is_hub:
+        qs = qs.filter(audience=Audience.INVOLVED)
+    return list(qs.order_by("due_on", "-raised_at"))
 
 
 def worklist_for(user, *, page_number: int = 1, finding: str | None = None):

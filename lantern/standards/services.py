@@ -32,7 +32,7 @@ def apply_rule(rule: Rule, *, today: dt.date) -> RuleOutcome:
             Alert(
                 rule_id=rule.id, finding=rule.finding, key=key, child_id=spec.child_id,
                 severity=spec.severity or rule.severity, audience=rule.audience, message=spec.message,
-                due_on=spec.due_on, raised_at=now,
+                due_on=spec.due_on or today, raised_at=now,
             )
             for key, spec in specs.items()
             if key not in existing
@@ -41,10 +41,13 @@ def apply_rule(rule: Rule, *, today: dt.date) -> RuleOutcome:
         # An alert still open keeps its raised date; its wording and due date follow the records.
         changed = [
             a for key, a in existing.items()
-            if key in specs and (a.message != specs[key].message or a.due_on != specs[key].due_on)
+            if key in specs and (
+                a.message != specs[key].message or (specs[key].due_on is not None and a.due_on != specs[key].due_on)
+            )
         ]
         for alert in changed:
-            alert.message, alert.due_on = specs[alert.key].message, specs[alert.key].due_on
+            alert.message = specs[alert.key].message
+            alert.due_on = specs[alert.key].due_on or alert.due_on
         if changed:
             Alert.objects.bulk_update(changed, ["message", "due_on"], batch_size=500)
     return RuleOutcome(rule_id=rule.id, opened=len(new), resolved=len(to_resolve), open_now=len(specs))

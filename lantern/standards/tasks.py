@@ -37,7 +37,10 @@ def schedule_next_scan(*, now: dt.datetime | None = None):
 def daily_scan(reschedule: bool = True) -> dict:
     from .services import run_scan
 
+    from lantern.notifications.services import send_pending_emails
+
     outcomes = run_scan(trigger="daily")
+    send_pending_emails()  # retry any email the mail server refused earlier
     if reschedule:
         schedule_next_scan()
     return {o.rule_id: {"opened": o.opened, "resolved": o.resolved, "open": o.open_now} for o in outcomes}

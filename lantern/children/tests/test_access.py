@@ -8,7 +8,7 @@ from lantern.children.tests.factories import register_child
 
 def test_agency_sees_child_only_while_involved(partnership):
     p = partnership
-    child = register_child(by=p.school_lead)
+    child = register_child(by=p.school_lead, make_lead=True)
     assert list(selectors.children_visible_to(p.school_lead)) == [child]
     assert list(selectors.children_visible_to(p.police_officer)) == []
     involvement = services.add_involvement(by=p.school_lead, child=child, agency=p.police, role="Officer")

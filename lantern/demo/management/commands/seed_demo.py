@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from lantern.demo.generator import DEMO_PASSWORD, generate
+from lantern.demo.generator import DEMO_PASSWORD, RealDataPresent, generate
 from lantern.standards.services import run_scan
 
 
@@ -17,7 +17,10 @@ class Command(BaseCommand):
             raise CommandError("The demo generator does not run against a production configuration.")
         if children < 0 or children > 100_000:
             raise CommandError("--children must be between 0 and 100000")
-        result = generate(children=children, seed=seed)
+        try:
+            result = generate(children=children, seed=seed)
+        except RealDataPresent as exc:
+            raise CommandError(str(exc)) from None
         if result.created:
             run_scan(trigger="demo")
             self.stdout.write(self.style.SUCCESS(f"Created the Brackenford demo partnership with {result.children} fictional children."))

@@ -1,0 +1,1 @@
+"""Lantern's performance bench: `make bench` or `python -m bench`. See bench/__main__.py and docs/performance.md."""

@@ -1,0 +1,170 @@
+"""`python -m bench` (`make bench`): search and child-page timings at register scale.
+
+Builds a throw-away SQLite database in bench/ (bench/bench.sqlite3, git-ignored), migrates it,
+writes a fictional register (see bench/data.py), times the pages, prints a table and deletes
+the database. Settings: bench.settings, always; DATABASE_URL and DJANGO_SETTINGS_MODULE from
+the environment are ignored so the developer's database is never touched.
+
+Environment:
+  BENCH_CHILDREN   children to generate (default 50000; 2000 for a quick check)
+  BENCH_REPS       timed repetitions of each measure (default 200)
+  BENCH_WARMUP     untimed repetitions first (default 20)
+  BENCH_WRITE_DOCS 1 to write the results into docs/performance.md, 0 never; by default only
+                   a run at the full 50,000 children writes them
+  BENCH_KEEP_DB    1 to keep bench/bench.sqlite3 afterwards, for looking at query plans
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+FULL_SIZE = 50_000
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        candidate = path.with_name(path.name + suffix)
+        if candidate.exists():
+            candidate.unlink()
+
+
+def main() -> int:
+    started = time.perf_counter()
+    children = _env_int("BENCH_CHILDREN", FULL_SIZE)
+    reps = _env_int("BENCH_REPS", 200)
+    warmup = _env_int("BENCH_WARMUP", 20)
+    write_docs = os.environ.get("BENCH_WRITE_DOCS", "1" if children == FULL_SIZE else "0") == "1"
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"  # never the caller's settings
+    os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    database = Path(settings.DATABASES["default"]["NAME"]).resolve()
+    if database.parent != BENCH_DIR or database.name == "lantern.sqlite3":
+        raise SystemExit(f"Refusing to run: the bench database would be {database}")
+    _remove_database(database)
+    try:
+        return _run(children=children, reps=reps, warmup=warmup, write_docs=write_docs, started=started)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if os.environ.get("BENCH_KEEP_DB") == "1":
+            print(f"Kept {database}")
+        else:
+            _remove_database(database)
+
+
+def _run(*, children: int, reps: int, warmup: int, write_docs: bool, started: float) -> int:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from lantern.partnership.models import User
+
+    from . import data, measure, report
+
+    phases = {}
+    print(f"Lantern bench: {children:,} children, {reps} repetitions after {warmup} warm-up")
+    mark = time.perf_counter()
+    data.set_fast_writes()
+    call_command("migrate", verbosity=0, interactive=False)
+    phases["migrate"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    world = data.build(children=children)
+    phases["generate"] = time.perf_counter() - mark
+    print(f"  {world.counts['involvements']:,} involvements, {world.counts['identifiers']:,} identifiers, "
+          f"{world.counts['timeline_events']:,} timeline events in {phases['generate']:.0f} s")
+    connection.close()  # measure with the usual durability, not the generator's
+
+    mark = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    practitioner = User.objects.get(pk=world.practitioner.pk)
+    hub = User.objects.get(pk=world.hub.pk)
+    practitioner.access, hub.access  # worked out once, as once per request in the view
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous")
+        synchronous = cursor.fetchone()[0]
+    practitioner_client = measure.signed_in_client(practitioner)
+    hub_client = measure.signed_in_client(hub)
+    practitioner_children = measure.children_to_open(practitioner, count=200, seed=data.SEED)
+    hub_children = measure.children_to_open(hub, count=200, seed=data.SEED + 1)
+    visible = len(measure.children_to_open(practitioner, count=10**9, seed=0))
+
+    groups = {}
+    query_counts = []
+    for who, user, client in (("practitioner", practitioner, practitioner_client), ("hub", hub, hub_client)):
+        measures = {
+            "page": measure.search_page(client),
+            "selector": measure.search_selector(user),
+            "sql": measure.search_sql(user),
+        }
+        print(f"  timing search ({who}) ...", flush=True)
+        groups[f"search-{who}"] = measure.run_interleaved(measures, measure.SEARCHES, reps=reps, warmup=warmup)
+        query_counts.append((
+            f"Search, {who}", *(measure.count_queries(measures[m], measure.SEARCHES[0]) for m in ("page", "selector", "sql"))
+        ))
+    for who, user, client, ids in (
+        ("practitioner", practitioner, practitioner_client, practitioner_children),
+        ("hub", hub, hub_client, hub_children),
+    ):
+        measures = {
+            "page": measure.child_page_view(client),
+            "data": measure.child_data_layer(user),
+            "sql-reads": measure.child_sql_reads,
+            "sql-equivalent": measure.child_sql_equivalent(user),
+        }
+        print(f"  timing child page ({who}) ...", flush=True)
+        groups[f"child-{who}"] = measure.run_interleaved(measures, ids, reps=reps, warmup=warmup)
+        query_counts.append((
+            f"Child page, {who}", *(measure.count_queries(measures[m], ids[0]) for m in ("page", "data", "sql-equivalent"))
+        ))
+    phases["measure"] = time.perf_counter() - mark
+    load_after = os.getloadavg()[0]
+
+    rows = []
+    for who in ("practitioner", "hub"):
+        timing = groups[f"search-{who}"]
+        label = "one agency's practitioner" if who == "practitioner" else "hub (partnership-wide)"
+        rows += [
+            report.Row(f"Search, {label}: whole page", timing["page"], timing["sql"], "median < 100 ms", limit_ms=100),
+            report.Row(f"Search, {label}: selector", timing["selector"], timing["sql"], "≤ 3× SQL baseline", limit_ratio=3),
+        ]
+    for who in ("practitioner", "hub"):
+        timing = groups[f"child-{who}"]
+        label = "one agency's practitioner" if who == "practitioner" else "hub (partnership-wide)"
+        rows += [
+            report.Row(f"Child page, {label}: whole page", timing["page"], timing["sql-reads"], "median < 50 ms", limit_ms=50),
+            report.Row(f"Child page, {label}: data layer vs the issue's reads-only baseline", timing["data"],
+                       timing["sql-reads"], "≤ 3× SQL baseline", limit_ratio=3),
+            report.Row(f"Child page, {label}: data layer vs like-for-like baseline (need-to-know, log write)", timing["data"],
+                       timing["sql-equivalent"], "≤ 3× SQL baseline", limit_ratio=3),
+        ]
+    env_text = report.environment(
+        children=children, counts=world.counts, visible=visible, reps=reps, warmup=warmup,
+        synchronous=synchronous, load=(load_before, load_after),
+    )
+    total = time.perf_counter() - started
+    text = report.render(rows=rows, query_counts=query_counts, env_text=env_text, total_seconds=total, phases=phases)
+    print()
+    print(text)
+    if write_docs:
+        if report.write_doc(text):
+            print(f"\nWritten into {report.DOC.relative_to(BENCH_DIR.parent)}")
+        else:
+            print(f"\n{report.DOC} has no results markers; not written")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""Walk every URL pattern: anonymous users are sent to sign in, and users of an agency that is
+not involved with a child are told it is not found, on pages and the API alike."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from lantern.children import services
+from lantern.children.models import IdentifierKind
+from lantern.children.tests.factories import register_child
+
+PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete", "healthz"}
+
+
+def _patterns(resolver=None, prefix="", namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _patterns(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield (f"{namespace}{entry.name}" if entry.name else None), prefix + str(entry.pattern)
+
+
+def _fill(route: str, values: dict) -> str:
+    import re
+
+    def replace(match):
+        name = match.group(2) or match.group(3)
+        return str(values[name])
+
+    # Converters like <int:child_id>, and DRF's regex groups like (?P<pk>[^/.]+)
+    url = re.sub(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]+\)|\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m.group(1) or m.group(2) or m.group(3)]), route)
+    url = url.replace("^", "").replace("$", "").replace("\\.", ".")
+    url = re.sub(r"\(\?P<format>[^)]*\)\??", "", url)
+    return "/" + url.lstrip("/")
+
+
+@pytest.fixture
+def world(partnership):
+    p = partnership
+    child = register_child(by=p.school_lead, identifiers=[(IdentifierKind.NHS, "943 476 5919")])
+    involvement = services.add_involvement(by=p.school_lead, child=child, agency=p.health, role="Nurse")
+    grant = services.request_break_glass(
+        by=p.social_worker, identifier_kind=IdentifierKind.NHS, identifier_value="9434765919",
+        date_of_birth=child.date_of_birth, reason="A test of emergency access, long enough",
+    ).grant
+    membership = p.nurse.memberships.get()
+    return {
+        "child_id": child.pk, "pk": child.pk, "identifier_id": child.identifiers.get().pk, "involvement_id": involvement.pk,
+        "grant_id": grant.pk, "agency_id": p.school.pk, "membership_id": membership.pk, "uidb64": "MQ", "token": "set-password",
+        "format": "json",
+    }
+
+
+def _urls(values):
+    for name, route in _patterns():
+        if "format" in route and "(?P<format>" in route:
+            continue
+        yield name, _fill(route, values)
+
+
+def test_every_url_sends_anonymous_users_to_sign_in(client, world):
+    checked = 0
+    for name, url in _urls(world):
+        response = client.get(url)
+        if name in PUBLIC or name == "logout":
+            # Signing out is POST only; a GET is refused whoever asks.
+            assert response.status_code in (200, 302, 405), (name, url, response.status_code)
+            continue
+        if url.startswith("/api/"):
+            assert response.status_code in (401, 403), (name, url, response.status_code)
+        else:
+            assert response.status_code == 302, (name, url, response.status_code)
+            assert response["Location"].startswith("/sign-in/"), (name, url, response["Location"])
+        checked += 1
+    assert checked >= 15
+
+
+def test_every_child_url_is_not_found_for_an_uninvolved_agency(client, world, partnership):
+    client.force_login(partnership.police_officer)
+    child_urls = [(name, url) for name, url in _urls(world) if "child_id" in dict(_patterns()).get(name, "") or (name and name.startswith("api-children-detail"))]
+    assert len(child_urls) >= 8
+    for name, url in child_urls:
+        for method in ("get",) if url.startswith("/api/") else ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code == 404, (name, method, url, response.status_code)
+            assert b"Tyler" not in response.content
+
+
+def test_every_child_url_works_for_an_involved_agency(client, world, partnership):
+    client.force_login(partnership.school_lead)
+    for name, route in _patterns():
+        if "child_id" not in route:
+            continue
+        response = client.get(_fill(route, world))
+        expected = 302 if name == "children:make_lead" else 200  # a POST-only action sends a GET back to the child
+        assert response.status_code == expected, (name, response.status_code)
+
+
+def test_hub_and_administrator_pages_are_not_found_for_others(client, world, partnership):
+    client.force_login(partnership.school_lead)
+    for url in ["/children/emergency-access/report/", f"/children/emergency-access/{world['grant_id']}/review/", "/partnership/",
+                f"/partnership/agencies/{world['agency_id']}/", f"/partnership/roles/{world['membership_id']}/end/"]:
+        assert client.get(url).status_code == 404, url

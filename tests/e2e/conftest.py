@@ -1,0 +1,103 @@
+"""Browser fixtures for the end-to-end tests: Debian's Chromium driven by Playwright, axe-core for accessibility."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an event loop in this thread; the test code still needs the ORM.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+AXE_PATH = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_PATH = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM_PATH).exists():
+        pytest.skip(f"No browser at {CHROMIUM_PATH}")
+    if not AXE_PATH.exists():
+        pytest.skip("axe-core is not installed: run npm install")
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # bypass_csp lets axe be injected despite the site's nonce-based script policy.
+    context = browser.new_context(bypass_csp=True, base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda exc: problems.append(f"JavaScript error on {page.url}: {exc}"))
+    page.on(
+        "response",
+        lambda r: problems.append(f"{r.status} for {r.url}") if "/static/" in r.url and r.status >= 400 else None,
+    )
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def _format_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"Accessibility violations on {url}:"]
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']} <{v['helpUrl']}>")
+        for node in v["nodes"]:
+            lines.append(f"    {node['target']}: {node.get('failureSummary', '').strip()}")
+    return "\n".join(lines)
+
+
+def check_accessibility(page) -> list[dict]:
+    """Run axe on the page as it stands; fail on serious or critical violations. Returns all violations."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_PATH))
+    violations = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})).violations",
+        AXE_TAGS,
+    )
+    blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
+    assert not blocking, _format_violations(page.url, blocking)
+    if violations:  # lesser ones are reported (pytest -rP shows them) but do not fail the test
+        print(_format_violations(page.url, violations))
+    return violations
+
+
+@pytest.fixture
+def axe():
+    return check_accessibility
+
+
+@pytest.fixture
+def sign_in(page, axe):
+    """Sign in through the real sign-in page (checked with axe on the way)."""
+    from lantern.partnership.tests.factories import TEST_PASSWORD
+
+    def _sign_in(user, password: str = TEST_PASSWORD):
+        page.goto("/sign-in/")
+        axe(page)
+        page.fill("#id_username", user.email)
+        page.fill("#id_password", password)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
+        assert "/sign-in/" not in page.url, page.content()
+        return page
+
+    return _sign_in
