@@ -16,9 +16,9 @@ def clean_identifier(kind: str, value: str) -> str:
         try:
             return nhs.format(nhs.validate(raw))
         except InvalidLength:
-            raise ValidationError("An NHS number must be 10 digits, like 485 777 3456", code="invalid") from None
+            raise ValidationError("An NHS number must be 10 digits, like 943 476 5919", code="invalid") from None
         except InvalidFormat:
-            raise ValidationError("An NHS number must contain only digits, like 485 777 3456", code="invalid") from None
+            raise ValidationError("An NHS number must contain only digits, like 943 476 5919", code="invalid") from None
         except InvalidChecksum:
             raise ValidationError(
                 "This is not a valid NHS number: check each digit against the record it came from", code="checksum"
@@ -27,7 +27,7 @@ def clean_identifier(kind: str, value: str) -> str:
         try:
             return upn.validate(raw)
         except InvalidLength:
-            raise ValidationError("A unique pupil number must be 13 characters, like A801200005001", code="invalid") from None
+            raise ValidationError("A unique pupil number must be 13 characters, like B801200005001", code="invalid") from None
         except (InvalidFormat, InvalidComponent):
             raise ValidationError(
                 "A unique pupil number starts with a letter, then a local authority number and 9 more characters",

@@ -29,7 +29,8 @@ class GovukDateField(forms.MultiValueField):
     widget = GovukDateWidget
 
     def __init__(self, *args, **kwargs):
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        # The parts are checked together in compress(), which says which part is missing.
+        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
         super().__init__(fields, *args, require_all_fields=False, **kwargs)
 
     def compress(self, data_list):

@@ -158,3 +158,10 @@ def test_adding_and_ending_an_involvement_through_the_pages(client, partnership)
     assert response.status_code == 302
     involvement.refresh_from_db()
     assert involvement.ended_on == local_today()
+
+
+def test_part_filled_date_says_which_part_is_missing(client, partnership):
+    client.force_login(partnership.school_lead)
+    response = client.post(reverse("children:register"), _form(dt.date(2012, 2, 1), date_of_birth_1=""))
+    assert "Date of birth must include a month" in response.content.decode()
+    assert Child.objects.count() == 0

@@ -1,3 +1,4 @@
+import pytest
 from django.core.management import call_command
 from django.db import transaction
 
@@ -7,9 +8,15 @@ from lantern.notifications.services import emails_suppressed, mark_read, notify,
 
 
 def run_worker():
+    """Run the real task worker until the queue is empty. The worker closes its database
+    connection when it finishes, so tests that use it commit their data (transaction=True)."""
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
 
 
+worker_test = pytest.mark.django_db(transaction=True)
+
+
+@worker_test
 def test_inbox_and_email_over_real_smtp_without_the_childs_details(partnership, smtp_inbox, django_capture_on_commit_callbacks):
     p = partnership
     child = register_child(by=p.school_lead, first_name="Bryony", last_name="Larkspur")
@@ -25,6 +32,7 @@ def test_inbox_and_email_over_real_smtp_without_the_childs_details(partnership, 
     assert Notification.objects.get(category="involvement").emailed_at is not None
 
 
+@worker_test
 def test_mail_server_down_keeps_emails_pending_until_it_is_back(partnership, settings, smtp_inbox, django_capture_on_commit_callbacks):
     p = partnership
     real_port = settings.EMAIL_PORT
@@ -41,7 +49,10 @@ def test_mail_server_down_keeps_emails_pending_until_it_is_back(partnership, set
     assert len(smtp_inbox.bodies_to("nina@lantern.test")) >= 1
 
 
+@worker_test
 def test_suppressed_emails_still_reach_the_inbox(partnership, smtp_inbox, django_capture_on_commit_callbacks):
+    run_worker()  # send what the partnership fixture queued, then start from an empty inbox
+    smtp_inbox.messages.clear()
     with django_capture_on_commit_callbacks(execute=True), emails_suppressed():
         notify(recipients=[partnership.nurse], category="alert", subject="Quiet")
     run_worker()

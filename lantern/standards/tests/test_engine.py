@@ -94,6 +94,7 @@ def test_next_scan_is_six_in_the_morning_london_time_across_the_clock_change():
     assert next_scan_time(after_change) == dt.datetime(2026, 10, 26, 6, 0, tzinfo=dt.timezone.utc)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when it finishes
 def test_daily_scan_queues_itself_once_and_the_worker_runs_it(partnership):
     register_child(by=partnership.school_lead)
     schedule_next_scan()
