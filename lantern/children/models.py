@@ -264,6 +264,7 @@ class BreakGlassAttempt(NeverDeleted):
 class AccessPurpose(models.TextChoices):
     PAGE = "page", "Opened the child's page"
     HISTORY = "history", "Looked at the change history"
+    ACCESS_LOG = "access_log", "Looked at who has seen the record"
     API = "api", "Read through the API"
     EXPORT = "export", "Exported"
 

@@ -204,6 +204,12 @@ def child_page(user, child: Child, *, timeline_page: int = 1) -> ChildPage:
     )
 
 
+def access_log_page(child: Child, *, page_number: int = 1):
+    """Every read of the child's record, newest first, a page at a time."""
+    qs = AccessLogEntry.objects.filter(child=child).select_related("user").order_by("-at", "-id")
+    return Paginator(qs, 50).get_page(page_number)
+
+
 def child_history(child: Child) -> list[dict]:
     """Every saved version of the child's details, newest first, with what changed."""
     records = list(child.history.select_related("history_user").order_by("-history_date", "-history_id"))

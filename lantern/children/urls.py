@@ -12,6 +12,7 @@ urlpatterns = [
     path("emergency-access/<int:grant_id>/review/", views.review_break_glass, name="review_break_glass"),
     path("<int:child_id>/", views.detail, name="detail"),
     path("<int:child_id>/history/", views.history, name="history"),
+    path("<int:child_id>/access-log/", views.access_log, name="access_log"),
     path("<int:child_id>/edit/", views.edit, name="edit"),
     path("<int:child_id>/identifiers/add/", views.add_identifier, name="add_identifier"),
     path("<int:child_id>/identifiers/<int:identifier_id>/end/", views.end_identifier, name="end_identifier"),

@@ -20,7 +20,7 @@ from .forms import (
     SearchForm,
 )
 from .models import AccessPurpose, BreakGlassGrant, ChildIdentifier, Involvement
-from .rules import can_edit_child
+from .rules import can_edit_child, can_see_access_log
 
 
 def _case_user(request):
@@ -83,6 +83,15 @@ def detail(request, child_id: int):
 def history(request, child_id: int):
     child = selectors.access_child(request.user, child_id, purpose=AccessPurpose.HISTORY, path=request.path)
     return render(request, "children/history.html", {"child": child, "changes": selectors.child_history(child)})
+
+
+@login_required
+def access_log(request, child_id: int):
+    child = selectors.access_child(request.user, child_id, purpose=AccessPurpose.ACCESS_LOG, path=request.path)
+    if not can_see_access_log(request.user, child):
+        raise Http404("Not found")
+    page = selectors.access_log_page(child, page_number=_page_number(request))
+    return render(request, "children/access_log.html", {"child": child, "page": page})
 
 
 def _editable_child(request, child_id):

@@ -165,3 +165,15 @@ def test_part_filled_date_says_which_part_is_missing(client, partnership):
     response = client.post(reverse("children:register"), _form(dt.date(2012, 2, 1), date_of_birth_1=""))
     assert "Date of birth must include a month" in response.content.decode()
     assert Child.objects.count() == 0
+
+
+def test_full_access_log_for_managers_only(client, partnership):
+    p = partnership
+    child = register_child(by=p.social_worker)
+    client.force_login(p.social_worker)
+    client.get(reverse("children:detail", args=[child.pk]))
+    assert client.get(reverse("children:access_log", args=[child.pk])).status_code == 404
+    client.force_login(p.social_care_manager)
+    body = client.get(reverse("children:access_log", args=[child.pk])).content.decode()
+    assert "Sally Worker" in body and "Opened the child&#x27;s page" in body
+    assert AccessLogEntry.objects.filter(child=child, user=p.social_care_manager, purpose="access_log").exists()

@@ -93,7 +93,8 @@ def test_every_child_url_works_for_an_involved_agency(client, world, partnership
         if "child_id" not in route:
             continue
         response = client.get(_fill(route, world))
-        expected = 302 if name == "children:make_lead" else 200  # a POST-only action sends a GET back to the child
+        # A POST-only action sends a GET back to the child; the full access log is for managers and the hub.
+        expected = {"children:make_lead": 302, "children:access_log": 404}.get(name, 200)
         assert response.status_code == expected, (name, response.status_code)
 
 
