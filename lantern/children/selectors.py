@@ -166,11 +166,22 @@ class ChildPage:
     access_log: list | None
     can_edit: bool
     endable_ids: frozenset
+    sections: list
+
+    @property
+    def main_sections(self) -> list:
+        return [s for s in self.sections if s.section.column == "main"]
+
+    @property
+    def side_sections(self) -> list:
+        return [s for s in self.sections if s.section.column == "side"]
 
 
 def child_page(user, child: Child, *, timeline_page: int = 1) -> ChildPage:
     """All the child page shows, in a fixed number of queries whatever the size of the record."""
     from lantern.standards.selectors import open_alerts_for_child
+
+    from .sections import load_sections
 
     identifiers = list(ChildIdentifier.objects.filter(child=child).order_by("kind", "-created_at"))
     involvements = list(
@@ -201,6 +212,7 @@ def child_page(user, child: Child, *, timeline_page: int = 1) -> ChildPage:
         access_log=access_log,
         can_edit=can_edit,
         endable_ids=endable,
+        sections=load_sections(user, child),
     )
 
 
