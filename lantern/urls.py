@@ -20,6 +20,8 @@ urlpatterns = [
     path("password-reset/<uidb64>/<token>/", partnership_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("children/", include("lantern.children.urls")),
+    path("referrals/", include("lantern.referrals.urls")),
+    path("risk/", include("lantern.risk.urls")),
     path("worklist/", include("lantern.standards.urls")),
     path("messages/", include("lantern.notifications.urls")),
     path("partnership/", include("lantern.partnership.urls")),

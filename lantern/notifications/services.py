@@ -24,6 +24,9 @@ CATEGORY_LABELS = {
     "lead_professional": "a child you are lead professional for",
     "alert": "a new alert",
     "account": "your Lantern account",
+    "risk_level": "a change to a child's risk level",
+    "screening": "a screening of a child you work with",
+    "referral": "a referral to the exploitation hub",
 }
 
 

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "lantern.core",
     "lantern.partnership",
     "lantern.children",
+    "lantern.risk",
+    "lantern.referrals",
     "lantern.standards",
     "lantern.notifications",
     "lantern.demo",
