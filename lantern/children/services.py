@@ -391,7 +391,7 @@ def end_involvement(*, by, involvement: Involvement, reason: str, expected_versi
     if was_lead:
         others = Involvement.objects.filter(child=child, ended_on__isnull=True, professional__isnull=False).select_related("professional")
         notify(
-            recipients=[inv.professional for inv in others], category="lead_professional", child=child, exclude=by,
+            recipients=[inv.professional for inv in others], category="involvement", child=child, exclude=by,
             url=reverse("children:detail", args=[child.pk]),
             subject="A child you work with no longer has a lead professional",
             body=f"The involvement of {involvement.agency.name} has ended. Agree who leads now and record it.",

@@ -22,7 +22,7 @@ class LoginView(auth_views.LoginView):
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = ResetForm
     email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
+    subject_template_name = "registration/lantern_password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
 
 

@@ -62,6 +62,7 @@ def test_password_reset_by_email_over_real_smtp(client, partnership, smtp_inbox)
     assert response.status_code == 302
     bodies = smtp_inbox.bodies_to("sally@lantern.test")
     assert len(bodies) == 1
+    assert smtp_inbox.messages[0]["message"]["Subject"] == "Reset your Lantern password"
     link = re.search(r"https?://[^/]+(/password-reset/[^\s]+/)", bodies[0]).group(1)
     form_page = client.get(link, follow=True)
     assert "Choose a new password" in form_page.content.decode()
