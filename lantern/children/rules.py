@@ -17,22 +17,20 @@ def is_partnership_wide(user, child=None) -> bool:
     return user.is_authenticated and user.access.is_partnership_wide
 
 
+def _any_involved(user, child, agency_ids) -> bool:
+    if not user.is_authenticated or child is None or not agency_ids:
+        return False
+    return Involvement.objects.filter(child=child, agency_id__in=agency_ids, ended_on__isnull=True).exists()
+
+
 @rules.predicate
 def agency_involved(user, child) -> bool:
-    if not user.is_authenticated or child is None or not user.access.case_agency_ids:
-        return False
-    return Involvement.objects.filter(
-        child=child, agency_id__in=user.access.case_agency_ids, ended_on__isnull=True
-    ).exists()
+    return user.is_authenticated and _any_involved(user, child, user.access.case_agency_ids)
 
 
 @rules.predicate
 def manages_involved_agency(user, child) -> bool:
-    if not user.is_authenticated or child is None or not user.access.manager_agency_ids:
-        return False
-    return Involvement.objects.filter(
-        child=child, agency_id__in=user.access.manager_agency_ids, ended_on__isnull=True
-    ).exists()
+    return user.is_authenticated and _any_involved(user, child, user.access.manager_agency_ids)
 
 
 @rules.predicate

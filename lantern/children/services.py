@@ -171,9 +171,8 @@ def register_child(
     child.save()
     for kind, value in cleaned_ids:
         ChildIdentifier.objects.create(child=child, kind=kind, value=value, recorded_by=by)
-    started_on = involvement_started_on or local_today()
-    if started_on > local_today() or started_on < date_of_birth:
-        raise ValidationError({"involvement_started_on": "Your involvement must start between the child's birth and today"})
+    started_on = _past_date("involvement_started_on", involvement_started_on or local_today(), label="Your involvement's start date",
+                            earliest=date_of_birth, earliest_label="the child's date of birth")
     Involvement.objects.create(
         child=child, agency=acting_for, professional=by, role=involvement_role.strip(), is_lead=make_lead,
         recorded_by=by, started_on=started_on,
@@ -265,6 +264,26 @@ def end_identifier(*, by, identifier: ChildIdentifier, reason: str) -> ChildIden
     return identifier
 
 
+def _past_date(field: str, value: dt.date, *, label: str, earliest: dt.date, earliest_label: str) -> dt.date:
+    """A date that must lie between `earliest` and today, or a message saying which way it is wrong."""
+    if value > local_today():
+        raise ValidationError({field: f"{label} must be today or in the past"})
+    if value < earliest:
+        raise ValidationError({field: f"{label} must be on or after {earliest_label}"})
+    return value
+
+
+def _demote_current_lead(*, by, child: Child) -> Involvement | None:
+    """Take the lead off whoever holds it now (locked, so two changes cannot both succeed)."""
+    previous = Involvement.objects.select_for_update().filter(child=child, is_lead=True, ended_on__isnull=True).first()
+    if previous is not None:
+        previous.is_lead = False
+        previous._history_user = by
+        previous.version += 1
+        previous.save()
+    return previous
+
+
 def _lead_changed(*, by, child: Child, new_lead: Involvement, previous: Involvement | None) -> None:
     timeline.record_event(
         child=child, kind=timeline.LEAD_CHANGED.code, actor=by, agency=new_lead.agency,
@@ -298,23 +317,13 @@ def add_involvement(
         raise ValidationError({"agency": "This agency is no longer active in the partnership"})
     if not (role or "").strip():
         raise ValidationError({"role": "Enter the role, for example social worker or school safeguarding lead"})
-    started_on = started_on or local_today()
-    if started_on > local_today():
-        raise ValidationError({"started_on": "Start date must be today or in the past"})
-    if started_on < child.date_of_birth:
-        raise ValidationError({"started_on": "Start date must be on or after the child's date of birth"})
+    started_on = _past_date("started_on", started_on or local_today(), label="Start date",
+                            earliest=child.date_of_birth, earliest_label="the child's date of birth")
     if professional is not None and not Membership.objects.filter(
         user=professional, agency=agency, ended_at__isnull=True
     ).exists():
         raise ValidationError({"professional": f"{professional.full_name} does not work for {agency.name}"})
-    previous_lead = None
-    if is_lead:
-        previous_lead = Involvement.objects.select_for_update().filter(child=child, is_lead=True, ended_on__isnull=True).first()
-        if previous_lead is not None:
-            previous_lead.is_lead = False
-            previous_lead._history_user = by
-            previous_lead.version += 1
-            previous_lead.save()
+    previous_lead = _demote_current_lead(by=by, child=child) if is_lead else None
     involvement = Involvement(
         child=child, agency=agency, professional=professional, role=role.strip(), started_on=started_on,
         is_lead=is_lead, recorded_by=by,
@@ -346,12 +355,7 @@ def set_lead_professional(*, by, involvement: Involvement) -> Involvement:
         raise ValidationError("An ended involvement cannot be the lead")
     if involvement.is_lead:
         return involvement
-    previous = Involvement.objects.select_for_update().filter(child=child, is_lead=True, ended_on__isnull=True).first()
-    if previous is not None:
-        previous.is_lead = False
-        previous._history_user = by
-        previous.version += 1
-        previous.save()
+    previous = _demote_current_lead(by=by, child=child)
     involvement.is_lead = True
     involvement._history_user = by
     involvement.version += 1
@@ -372,11 +376,8 @@ def end_involvement(*, by, involvement: Involvement, reason: str, expected_versi
         raise ValidationError("This involvement has already ended")
     if not (reason or "").strip():
         raise ValidationError({"reason": "Enter why the involvement is ending"})
-    ended_on = ended_on or local_today()
-    if ended_on > local_today():
-        raise ValidationError({"ended_on": "End date must be today or in the past"})
-    if ended_on < involvement.started_on:
-        raise ValidationError({"ended_on": "End date must be on or after the start date"})
+    ended_on = _past_date("ended_on", ended_on or local_today(), label="End date",
+                          earliest=involvement.started_on, earliest_label="the start date")
     was_lead = involvement.is_lead
     involvement.ended_on = ended_on
     involvement.end_reason = reason.strip()

@@ -28,6 +28,14 @@ def _case_user(request):
         raise PermissionDenied("Your role does not include children's records.")
 
 
+def _child_form(request, template: str, form, child, *, heading: str, button: str, warning: bool = False, **extra):
+    """Render one of the child's question pages (lantern/form_page.html) with a way back to the child."""
+    return render(request, template, {
+        "form": form, "child": child, "heading": heading, "button": button, "warning": warning,
+        "back_url": reverse("children:detail", args=[child.pk]), "back_text": f"Back to {child.display_name}", **extra,
+    })
+
+
 def _page_number(request) -> int:
     try:
         return max(1, int(request.GET.get("page", 1)))
@@ -117,7 +125,7 @@ def edit(request, child_id: int):
         else:
             messages.success(request, "The child's details have been saved")
             return redirect("children:detail", child.pk)
-    return render(request, "children/edit.html", {"form": form, "child": child})
+    return _child_form(request, "children/edit.html", form, child, heading=f"Change {child.display_name}'s details", button="Save changes")
 
 
 @login_required
@@ -132,7 +140,8 @@ def add_identifier(request, child_id: int):
         else:
             messages.success(request, "The identifier has been recorded")
             return redirect("children:detail", child.pk)
-    return render(request, "children/identifier_form.html", {"form": form, "child": child})
+    return _child_form(request, "children/identifier_form.html", form, child,
+                       heading=f"Record an identifier for {child.display_name}", button="Save identifier")
 
 
 @login_required
@@ -148,7 +157,8 @@ def end_identifier(request, child_id: int, identifier_id: int):
         else:
             messages.success(request, "The identifier has been ended")
             return redirect("children:detail", child.pk)
-    return render(request, "children/end_identifier.html", {"form": form, "child": child, "identifier": identifier})
+    return _child_form(request, "children/end_identifier.html", form, child, warning=True, identifier=identifier,
+                       heading=f"End {identifier.get_kind_display()} {identifier.value}", button="End identifier")
 
 
 @login_required
@@ -163,7 +173,8 @@ def add_involvement(request, child_id: int):
         else:
             messages.success(request, f"{form.cleaned_data['agency'].name} has been recorded as involved")
             return redirect("children:detail", child.pk)
-    return render(request, "children/involvement_form.html", {"form": form, "child": child})
+    return _child_form(request, "children/involvement_form.html", form, child,
+                       heading=f"Add an agency or professional for {child.display_name}", button="Add")
 
 
 @login_required
@@ -185,7 +196,8 @@ def end_involvement(request, child_id: int, involvement_id: int):
                 return redirect("children:search")
             messages.success(request, "The involvement has been ended")
             return redirect("children:detail", child.pk)
-    return render(request, "children/end_involvement.html", {"form": form, "child": child, "involvement": involvement})
+    return _child_form(request, "children/end_involvement.html", form, child, warning=True, involvement=involvement,
+                       heading=f"End the involvement of {involvement.agency.name}", button="End involvement")
 
 
 @login_required
@@ -217,7 +229,9 @@ def break_glass(request):
                 messages.success(request, outcome.message)
                 return redirect("children:detail", outcome.grant.child_id)
             form.add_error(None, outcome.message)
-    return render(request, "children/break_glass.html", {"form": form})
+    return render(request, "children/break_glass.html", {
+        "form": form, "heading": "Ask for emergency access", "button": "Ask for emergency access", "warning": True,
+    })
 
 
 @login_required
