@@ -43,18 +43,19 @@ def access_child(user, child_id, *, purpose: str, path: str = "") -> Child:
         child_pk = int(child_id)
     except (TypeError, ValueError):
         raise Http404("Child not found") from None
-    child = children_visible_to(user).filter(pk=child_pk).first()
+    access = user.access if user.is_authenticated else None
+    qs = children_visible_to(user).filter(pk=child_pk)
+    if access is not None and not access.is_partnership_wide and access.case_agency_ids:
+        # Whether the user's own agency is involved comes back with the child, in the same query.
+        qs = qs.annotate(user_agency_involved=active_involvement_exists(sorted(access.case_agency_ids)))
+    child = qs.first()
     if child is None:
         raise Http404("Child not found")
-    grant = None
-    if not user.access.is_partnership_wide:
-        involved = Involvement.objects.filter(
-            child=child, agency_id__in=user.access.case_agency_ids, ended_on__isnull=True
-        ).exists()
-        if not involved:
-            grant = current_break_glass(user, child)
+    involved = access.is_partnership_wide or bool(getattr(child, "user_agency_involved", False))
+    grant = None if involved else current_break_glass(user, child)
     log_child_access(user=user, child=child, purpose=purpose, path=path, grant=grant)
     child.viewed_through_break_glass = grant
+    child.user_may_edit = involved  # the same test as rules.can_edit_child, already answered
     return child
 
 
@@ -190,7 +191,7 @@ def child_page(user, child: Child, *, timeline_page: int = 1) -> ChildPage:
     events_qs = TimelineEvent.objects.filter(child=child).select_related("actor", "agency").order_by("-occurred_at", "-id")
     events = Paginator(events_qs, 20).get_page(timeline_page)
     active = [inv for inv in involvements if inv.is_active]
-    can_edit = bool(can_edit_child(user, child))
+    can_edit = child.user_may_edit if hasattr(child, "user_may_edit") else bool(can_edit_child(user, child))
     if not can_edit:
         endable = frozenset()
     elif user.access.is_partnership_wide or any(inv.is_lead and inv.agency_id in user.access.case_agency_ids for inv in active):

@@ -402,11 +402,9 @@ def end_involvement(*, by, involvement: Involvement, reason: str, expected_versi
 
 def log_child_access(*, user, child: Child, purpose: str, path: str = "", grant: BreakGlassGrant | None = None) -> AccessLogEntry:
     """Write one read of a child's record to the access log."""
-    names = ", ".join(
-        sorted(Agency.objects.filter(pk__in=user.access.agency_ids).values_list("name", flat=True))
-    ) if user.access.agency_ids else ""
     return AccessLogEntry.objects.create(
-        child=child, user=user, purpose=purpose, path=path[:300], agency_names=names[:500], break_glass=grant
+        child=child, user=user, purpose=purpose, path=path[:300],
+        agency_names=", ".join(user.access.agency_names)[:500], break_glass=grant,
     )
 
 

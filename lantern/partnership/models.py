@@ -104,6 +104,7 @@ class AccessProfile:
     case_agency_ids: frozenset = field(default_factory=frozenset)
     manager_agency_ids: frozenset = field(default_factory=frozenset)
     agency_ids: frozenset = field(default_factory=frozenset)
+    agency_names: tuple = ()
 
     @property
     def role_labels(self) -> list[str]:
@@ -158,15 +159,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     def access(self) -> AccessProfile:
         rows = list(
             Membership.objects.filter(user_id=self.pk, ended_at__isnull=True, agency__is_active=True).values_list(
-                "agency_id", "role"
+                "agency_id", "role", "agency__name"
             )
         )
         return AccessProfile(
             user_id=self.pk,
-            roles=frozenset(role for _, role in rows),
-            case_agency_ids=frozenset(agency for agency, role in rows if role in AGENCY_CASE_ROLES),
-            manager_agency_ids=frozenset(agency for agency, role in rows if role == Role.MANAGER),
-            agency_ids=frozenset(agency for agency, _ in rows),
+            roles=frozenset(role for _, role, _ in rows),
+            case_agency_ids=frozenset(agency for agency, role, _ in rows if role in AGENCY_CASE_ROLES),
+            manager_agency_ids=frozenset(agency for agency, role, _ in rows if role == Role.MANAGER),
+            agency_ids=frozenset(agency for agency, _, _ in rows),
+            agency_names=tuple(sorted({name for _, _, name in rows})),
         )
 
 
