@@ -118,16 +118,21 @@ def surname(rng: random.Random) -> str:
     return rng.choice(SURNAME_STARTS) + rng.choice(SURNAME_ENDS)
 
 
-def nhs_number(rng: random.Random) -> str:
-    """A random NHS number with a valid check digit (Modulus 11)."""
-    while True:
-        body = str(rng.randint(100_000_000, 999_999_999))
-        check = 11 - sum(int(d) * w for d, w in zip(body, range(10, 1, -1))) % 11
-        check = 0 if check == 11 else check
-        if check != 10:
-            number = body + str(check)
-            assert nhs.is_valid(number)
-            return number
+def nhs_numbers(rng: random.Random, count: int) -> list[str]:
+    """`count` different NHS numbers with valid check digits (Modulus 11), all in the 999 range
+    the NHS keeps for testing, so none can belong to a real person."""
+    numbers = []
+    for body in rng.sample(range(999_000_000, 1_000_000_000), k=min(count * 12 // 10 + 100, 1_000_000)):
+        digits = str(body)
+        check = (11 - sum(int(d) * w for d, w in zip(digits, range(10, 1, -1))) % 11) % 11
+        if check != 10:  # no valid number has this body
+            number = digits + str(check)
+            if not nhs.is_valid(number):
+                raise AssertionError(f"{number} fails python-stdnum's NHS number check")
+            numbers.append(number)
+        if len(numbers) == count:
+            return numbers
+    raise ValueError(f"Cannot make {count:,} different test-range NHS numbers")
 
 
 def build(*, children: int, seed: int = SEED, progress=print) -> BenchWorld:
@@ -145,6 +150,7 @@ def build(*, children: int, seed: int = SEED, progress=print) -> BenchWorld:
     creator_id = staff[HUB_AGENCY][0].pk
     counts = {"children": 0, "involvements": 0, "identifiers": 0, "timeline_events": 0}
     la_ids = rng.sample(range(100_000, 1_000_000), k=min(children * 2, 900_000))
+    nhs_ids = nhs_numbers(rng, children)
     inserter = {model: RowInserter(model, now) for model in (Child, Involvement, ChildIdentifier, TimelineEvent)}
     next_child_id = (Child.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     for start in range(0, children, CHUNK):
@@ -175,7 +181,7 @@ def build(*, children: int, seed: int = SEED, progress=print) -> BenchWorld:
                     "end_reason": "Order completed", "is_lead": False, "recorded_by_id": creator_id,
                 })
             involvements.extend(child_involvements)
-            identifiers.extend(_identifiers(rng, child_id, creator_id, la_ids, now))
+            identifiers.extend(_identifiers(rng, child_id, creator_id, nhs_ids.pop(), la_ids, now))
             events.extend(_events(rng, child_id, child_involvements, names, now))
         with transaction.atomic():
             inserter[Child].insert(kids)
@@ -305,8 +311,8 @@ def _agencies_for(rng: random.Random, others: list, weights: list, bench_agency:
     return chosen
 
 
-def _identifiers(rng: random.Random, child_id: int, creator_id: int, la_ids: list, now) -> list:
-    rows = [{"child_id": child_id, "kind": IdentifierKind.NHS, "value": nhs_number(rng), "recorded_by_id": creator_id}]
+def _identifiers(rng: random.Random, child_id: int, creator_id: int, nhs_number: str, la_ids: list, now) -> list:
+    rows = [{"child_id": child_id, "kind": IdentifierKind.NHS, "value": nhs_number, "recorded_by_id": creator_id}]
     if rng.random() < 0.6 and la_ids:
         rows.append({"child_id": child_id, "kind": IdentifierKind.LA_CHILD_ID, "value": f"BF{la_ids.pop()}", "recorded_by_id": creator_id})
         if rng.random() < 0.05 and la_ids:  # an earlier number, ended when two records were merged

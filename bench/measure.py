@@ -94,8 +94,10 @@ CHILD_LIST_COLUMNS = (
 
 def search_sql(user):
     """The search as one would write it by hand: name tokens with LIKE on search_name, the
-    need-to-know EXISTS on an active involvement (left out for partnership-wide users), the
-    first page of 25 in name order, and a count. Two statements, like the selector's two.
+    need-to-know EXISTS on an active involvement (left out for partnership-wide users), a count
+    and the first page of up to 25 in name order. Two statements, like the selector's two, and
+    in the same order: knowing the count first lets the page query stop at LIMIT min(25, count)
+    (as Django's Paginator does), which matters when the page query walks the name index.
     Unlike the selector, it does not also look for emergency-access grants."""
     agency_ids = sorted(user.access.case_agency_ids)
     wide = user.access.is_partnership_wide
@@ -103,7 +105,7 @@ def search_sql(user):
     def measure(q: str) -> None:
         tokens = normalise_text(q).split()
         where = " AND ".join(["c.search_name LIKE %s ESCAPE '\\'"] * len(tokens))
-        params = [f"%{token}%" for token in tokens]
+        params = [f"%{connection.ops.prep_for_like_query(token)}%" for token in tokens]
         if not wide:
             marks = ", ".join(["%s"] * len(agency_ids))
             where += (
@@ -112,14 +114,15 @@ def search_sql(user):
             )
             params += agency_ids
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {CHILD_LIST_COLUMNS} FROM children_child c WHERE {where}"
-                " ORDER BY c.legal_last_name, c.legal_first_name, c.id LIMIT 25",
-                params,
-            )
-            cursor.fetchall()
             cursor.execute(f"SELECT COUNT(*) FROM children_child c WHERE {where}", params)
-            cursor.fetchone()
+            total = cursor.fetchone()[0]
+            if total:
+                cursor.execute(
+                    f"SELECT {CHILD_LIST_COLUMNS} FROM children_child c WHERE {where}"
+                    " ORDER BY c.legal_last_name, c.legal_first_name, c.id LIMIT %s",
+                    [*params, min(25, total)],
+                )
+                cursor.fetchall()
     return measure
 
 

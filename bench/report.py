@@ -5,6 +5,7 @@ import os
 import platform
 import re
 import sqlite3
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,11 +63,23 @@ def queries_table(counts: list[tuple[str, int, int, int]]) -> str:
     return "\n".join(lines)
 
 
+def code_version() -> str:
+    """The commit measured, and whether the working tree had changes on top of it."""
+    root = DOC.parent.parent
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"commit {commit}" + (" with uncommitted changes" if dirty else "")
+
+
 def environment(*, children: int, counts: dict, visible: int, reps: int, warmup: int, synchronous: int, load: tuple) -> str:
     cores = os.cpu_count()
     when = dt.datetime.now().astimezone().strftime("%d %B %Y %H:%M %Z")
     return "\n".join([
-        f"- Run: {when}, `make bench` ({reps} timed repetitions of each measure after {warmup} warm-up, interleaved).",
+        f"- Run: {when}, `make bench` ({reps} timed repetitions of each measure after {warmup} warm-up, interleaved),"
+        f" code at {code_version()}.",
         f"- Machine: {cores} cores, {platform.system()} {platform.release()}, Python {platform.python_version()},"
         f" Django {django.get_version()}, SQLite {sqlite3.sqlite_version} (WAL, `synchronous={synchronous}`).",
         f"- Load average (1 min) when measuring started and ended: {load[0]:.1f} and {load[1]:.1f}"
@@ -77,13 +90,16 @@ def environment(*, children: int, counts: dict, visible: int, reps: int, warmup:
     ])
 
 
-def render(*, rows, query_counts, env_text, total_seconds: float, phases: dict) -> str:
+def render(*, rows, query_counts, env_text, total_seconds: float, phases: dict, connect: Timing) -> str:
     phase_text = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in phases.items())
     return "\n\n".join([
         env_text,
         results_table(rows),
         "Queries issued (whole page counts the session, user, access profile, unread messages and session save as well):",
         queries_table(query_counts),
+        f"Not in the figures above: opening a database connection takes {connect.median:.1f} ms median"
+        f" ({connect.p95:.1f} ms p95). The test client keeps its connection; a server on SQLite"
+        " (`CONN_MAX_AGE = 0`) opens one per request.",
         f"Bench run time: {total_seconds:.0f} s ({phase_text}).",
     ])
 

@@ -8,12 +8,16 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from stdnum.gb import upn as upn_module
 
 from lantern.children import services as child_services
 from lantern.children.models import Ethnicity, IdentifierKind, LegalStatus, Sex
 from lantern.core.dates import local_today
+from lantern.notifications.models import Notification
 from lantern.notifications.services import emails_suppressed
+from lantern.referrals.demo import add_demo_referrals
+from lantern.risk.demo import add_demo_risk
 from lantern.partnership import services as partnership_services
 from lantern.partnership.models import Agency, AgencyType, Role, User
 
@@ -123,8 +127,15 @@ def generate(*, children: int = 150, seed: int = 2026, today: dt.date | None = N
     today = today or local_today()
     with transaction.atomic(), emails_suppressed():
         agencies, staff = _partnership(rng)
+        hub_user = User.objects.get(email="hub@lantern.example")
+        chair_user = User.objects.get(email="chair@lantern.example")
         for _ in range(children):
-            _child(rng, today, agencies, staff)
+            child = _child(rng, today, agencies, staff)
+            # What the agencies did about each child: referrals to the hub, screenings, the levels decided.
+            add_demo_referrals(rng=rng, child=child, today=today, staff_by_agency=staff, hub_user=hub_user)
+            add_demo_risk(rng=rng, child=child, today=today, staff_by_agency=staff, hub_user=hub_user, chair_user=chair_user)
+        # The messages those back-dated records sent are history: the demo's inboxes start read.
+        Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now())
     return DemoResult(created=True, children=children, logins=DEMO_LOGINS)
 
 
@@ -166,7 +177,7 @@ def _partnership(rng: random.Random):
     return agencies, staff
 
 
-def _child(rng: random.Random, today: dt.date, agencies, staff) -> None:
+def _child(rng: random.Random, today: dt.date, agencies, staff):
     sex = rng.choices([Sex.FEMALE, Sex.MALE, Sex.NOT_KNOWN], weights=[58, 40, 2])[0]
     first = rng.choice(FIRST_NAMES_F if sex == Sex.FEMALE else FIRST_NAMES_M)
     age = _weighted(rng, AGE_WEIGHTS)
@@ -234,6 +245,7 @@ def _child(rng: random.Random, today: dt.date, agencies, staff) -> None:
                 by=ending.professional, involvement=ending, expected_version=ending.version,
                 reason=rng.choice(["Work completed and closed", "Young person declined further support", "Worker left; case transferred"]),
             )
+    return child
 
 
 def _involve(rng, by, child, agency, people, role, started_on):

@@ -7,7 +7,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from lantern.children import services
 from lantern.children.models import IdentifierKind
 from lantern.children.tests.factories import register_child
+from lantern.referrals.tests.factories import refer
+from lantern.risk.services import submit_screening
 
+# Route parameters that name a child or a record about one: such pages are "not found" to
+# anyone who may not see the child.
+CHILD_KEYS = ("child_id", "referral_id", "screening_id")
 PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete", "healthz"}
 
 
@@ -45,7 +50,10 @@ def world(partnership):
         date_of_birth=child.date_of_birth, reason="A test of emergency access, long enough",
     ).grant
     membership = p.nurse.memberships.get()
+    referral = refer(by=p.school_lead, child=child)
+    screening = submit_screening(by=p.school_lead, child=child, indicators=[])
     return {
+        "referral_id": referral.pk, "screening_id": screening.pk,
         "child_id": child.pk, "pk": child.pk, "identifier_id": child.identifiers.get().pk, "involvement_id": involvement.pk,
         "grant_id": grant.pk, "agency_id": p.school.pk, "membership_id": membership.pk, "uidb64": "MQ", "token": "set-password",
         "format": "json",
@@ -78,7 +86,11 @@ def test_every_url_sends_anonymous_users_to_sign_in(client, world):
 
 def test_every_child_url_is_not_found_for_an_uninvolved_agency(client, world, partnership):
     client.force_login(partnership.police_officer)
-    child_urls = [(name, url) for name, url in _urls(world) if "child_id" in dict(_patterns()).get(name, "") or (name and name.startswith("api-children-detail"))]
+    routes = dict(_patterns())
+    child_urls = [
+        (name, url) for name, url in _urls(world)
+        if any(key in routes.get(name, "") for key in CHILD_KEYS) or (name and name.startswith("api-children-detail"))
+    ]
     assert len(child_urls) >= 8
     for name, url in child_urls:
         for method in ("get",) if url.startswith("/api/") else ("get", "post"):
@@ -90,16 +102,20 @@ def test_every_child_url_is_not_found_for_an_uninvolved_agency(client, world, pa
 def test_every_child_url_works_for_an_involved_agency(client, world, partnership):
     client.force_login(partnership.school_lead)
     for name, route in _patterns():
-        if "child_id" not in route:
+        if not any(key in route for key in CHILD_KEYS):
             continue
         response = client.get(_fill(route, world))
-        # A POST-only action sends a GET back to the child; the full access log is for managers and the hub.
-        expected = {"children:make_lead": 302, "children:access_log": 404}.get(name, 200)
+        # POST-only actions send a GET back to the record; the full access log is for managers and
+        # the hub; only the hub or a meeting chair decides a risk level.
+        expected = {
+            "children:make_lead": 302, "children:access_log": 404, "referrals:record_check": 302,
+            "referrals:record_outcome": 302, "risk:decide": 403, "risk:confirm_referral": 302,
+        }.get(name, 200)
         assert response.status_code == expected, (name, response.status_code)
 
 
 def test_hub_and_administrator_pages_are_not_found_for_others(client, world, partnership):
     client.force_login(partnership.school_lead)
-    for url in ["/children/emergency-access/report/", f"/children/emergency-access/{world['grant_id']}/review/", "/partnership/",
+    for url in ["/children/emergency-access/report/", "/referrals/dashboard/", "/risk/catalogue/", f"/children/emergency-access/{world['grant_id']}/review/", "/partnership/",
                 f"/partnership/agencies/{world['agency_id']}/", f"/partnership/roles/{world['membership_id']}/end/"]:
         assert client.get(url).status_code == 404, url
