@@ -8,7 +8,7 @@ NPM_STAMP := node_modules/.installed
 CSS := lantern/core/static/lantern/lantern.css
 PYTEST_ARGS ?=
 
-.PHONY: demo install test test-fast e2e bench serve worker css clean check-deploy
+.PHONY: demo install lint test test-fast e2e bench serve worker css clean check-deploy
 
 $(VENV)/bin/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Lantern needs Python 3.11 ($(PYTHON) not found)"; exit 1; }
@@ -47,7 +47,10 @@ serve: install
 worker: install
 	$(PY) manage.py db_worker
 
-test: install
+lint: install
+	$(VENV)/bin/ruff check lantern tests bench conftest.py
+
+test: install lint
 	$(PY) -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
 test-fast: install

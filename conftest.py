@@ -3,7 +3,6 @@
 import socket
 
 import pytest
-from django.conf import settings
 
 
 def _free_port() -> int:

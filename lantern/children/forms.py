@@ -3,7 +3,7 @@ from django import forms
 from lantern.core.forms import GovukDateField, GovukForm
 from lantern.partnership.models import Agency, User
 
-from .models import Child, Disability, Ethnicity, GenderIdentity, IdentifierKind, LegalStatus, SendStatus, Sex
+from .models import Disability, Ethnicity, GenderIdentity, IdentifierKind, LegalStatus, SendStatus, Sex
 
 
 class SearchForm(forms.Form):

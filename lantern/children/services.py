@@ -13,7 +13,8 @@ from django.utils import timezone
 from lantern.core.concurrency import save_versioned
 from lantern.core.dates import age_on, local_today
 from lantern.notifications.services import notify
-from lantern.partnership.models import Agency, Membership, Role
+from lantern.partnership.models import Agency, Membership
+from lantern.partnership.selectors import hub_members
 
 from . import timeline
 from .identifiers import clean_identifier
@@ -457,9 +458,8 @@ def request_break_glass(
         user=by, identifier_kind=identifier_kind, identifier_value=identifier_value.strip()[:40],
         date_of_birth=date_of_birth, reason=reason, grant=grant,
     )
-    hub_users = [m.user for m in Membership.objects.filter(role=Role.HUB, ended_at__isnull=True).select_related("user")]
     notify(
-        recipients=hub_users, category="break_glass", exclude=by, url=reverse("children:break_glass_report"),
+        recipients=hub_members(), category="break_glass", exclude=by, url=reverse("children:break_glass_report"),
         subject=f"{by.full_name} asked for emergency access{' and was given it' if grant else ' (no record matched)'}",
         body=reason,
     )

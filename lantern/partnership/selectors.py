@@ -1,6 +1,16 @@
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from .models import Agency, Membership, User
+from .models import Agency, Membership, Role, User
+
+
+def hub_membership():
+    """An EXISTS test for a user (OuterRef "pk") holding the hub role in an active agency."""
+    return Membership.objects.filter(user=OuterRef("pk"), role=Role.HUB, ended_at__isnull=True, agency__is_active=True)
+
+
+def hub_members() -> QuerySet[User]:
+    """Everyone in the exploitation hub: those told of referrals, screenings and emergency access."""
+    return User.objects.filter(is_active=True).filter(Exists(hub_membership()))
 
 
 def agencies_with_counts():

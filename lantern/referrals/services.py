@@ -14,7 +14,8 @@ from lantern.children.rules import can_view_child
 from lantern.children.services import register_child, validate_date_of_birth
 from lantern.core.dates import LONDON, add_working_days, local_today
 from lantern.notifications.services import notify
-from lantern.partnership.models import AGENCY_CASE_ROLES, Agency, AgencyType, Membership, Role
+from lantern.partnership.models import AGENCY_CASE_ROLES, Agency, AgencyType, Membership
+from lantern.partnership.selectors import hub_members
 
 from .models import CHECK_AGENCY_TYPES, CheckType, Outcome, Referral, StatutoryCheck, Urgency, agency_may_make_check
 from .rules import acting_agency_ids, can_record_outcome, can_refer
@@ -122,10 +123,6 @@ def _clean_referral(
     }
 
 
-def _hub_users():
-    return [m.user for m in Membership.objects.filter(role=Role.HUB, ended_at__isnull=True, agency__is_active=True).select_related("user")]
-
-
 def _save_referral(*, by, child: Child, agency: Agency, cleaned: dict) -> Referral:
     referral = Referral(
         child=child, referring_agency=agency, referrer=by, outcome_due_on=outcome_due_on(cleaned["received_at"]), **cleaned
@@ -141,7 +138,7 @@ def _save_referral(*, by, child: Child, agency: Agency, cleaned: dict) -> Referr
         detail=referral.concern,
     )
     notify(
-        recipients=_hub_users(), category="referral", child=child, url=url, exclude=by,
+        recipients=hub_members(), category="referral", child=child, url=url, exclude=by,
         subject=f"New referral to the exploitation hub from {agency.name}{urgency}",
         body=f"{by.full_name} of {agency.name} has referred a child. The outcome is due by "
         f"{referral.outcome_due_on:%A} {long_date(referral.outcome_due_on)}.",

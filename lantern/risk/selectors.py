@@ -12,6 +12,7 @@ from lantern.children.models import Child, Involvement
 from lantern.children.selectors import access_child
 from lantern.core.dates import local_today
 from lantern.partnership.models import AGENCY_CASE_ROLES, Agency, Membership, Role, User
+from lantern.partnership.selectors import hub_members, hub_membership  # noqa: F401  (hub_members used by services)
 
 from .charts import level_step_chart
 from .conf import add_months, recent_screening_months
@@ -60,14 +61,6 @@ def people_to_tell(child: Child) -> QuerySet[User]:
         user=OuterRef("pk"), ended_at__isnull=True, agency__is_active=True, role__in=AGENCY_CASE_ROLES
     ).filter(Exists(involved))
     return User.objects.filter(is_active=True).filter(Exists(case_role) | Exists(hub_membership()))
-
-
-def hub_membership():
-    return Membership.objects.filter(user=OuterRef("pk"), role=Role.HUB, ended_at__isnull=True, agency__is_active=True)
-
-
-def hub_members() -> QuerySet[User]:
-    return User.objects.filter(is_active=True).filter(Exists(hub_membership()))
 
 
 # Screenings -----------------------------------------------------------------------------------
