@@ -151,4 +151,6 @@ def record_outcome(request, referral_id: int):
 def dashboard(request):
     if not can_see_dashboard(request.user):
         raise Http404("Not found")
-    return render(request, "referrals/dashboard.html", {"dashboard": selectors.hub_dashboard()})
+    from lantern.risk.selectors import at_risk_breakdown
+
+    return render(request, "referrals/dashboard.html", {"dashboard": selectors.hub_dashboard(), "breakdown": at_risk_breakdown()})

@@ -98,3 +98,33 @@ def test_people_told_of_a_level_are_the_involved_agencies_staff_and_the_hub(part
     assert told == {p.school_lead, p.police_officer, p.hub}
     child_services.end_involvement(by=p.hub, involvement=inv, reason="Closed", expected_version=inv.version)
     assert set(selectors.people_to_tell(child)) == {p.school_lead, p.hub}
+
+
+@pytest.mark.finding("F33")
+def test_who_is_at_risk_by_sex_age_ethnicity_and_disability(partnership):
+    from lantern.children.tests.factories import register_child
+    from lantern.risk.selectors import at_risk_breakdown
+    from lantern.risk.tests.factories import decide, screen
+
+    p = partnership
+    boy = register_child(by=p.school_lead, age=15, sex="M", ethnicity="APKN")
+    girl = register_child(by=p.school_lead, age=12, sex="F", ethnicity="WBRI", learning_disability=True, disability="yes")
+    register_child(by=p.school_lead, age=14, sex="F")  # no level decided: not counted
+    for child, sexual, criminal in ((boy, "low", "high"), (girl, "medium", "none")):
+        screen(by=p.school_lead, child=child, indicators=[("VUL-05", "current")])
+        decide(by=p.hub, child=child, kind="sexual", level=sexual)
+        decide(by=p.hub, child=child, kind="criminal", level=criminal)
+    result = at_risk_breakdown()
+    assert result["totals"] == {"low": 0, "medium": 1, "high": 1} and result["total"] == 2
+    tables = {name: {group: (counts, total) for group, counts, total in rows} for name, rows in result["tables"].items()}
+    assert tables["Sex"] == {"Female": ([0, 1, 0], 1), "Male": ([0, 0, 1], 1)}
+    assert tables["Age"] == {"Under 13": ([0, 1, 0], 1), "13 to 15": ([0, 0, 1], 1)}
+    assert tables["Ethnic group"] == {"White": ([0, 1, 0], 1), "Asian or Asian British": ([0, 0, 1], 1)}
+    assert tables["Disability"]["Learning disability"] == ([0, 1, 0], 1)
+
+
+@pytest.mark.finding("F33")
+def test_the_hub_dashboard_shows_who_is_at_risk(client, partnership):
+    client.force_login(partnership.hub)
+    body = client.get("/referrals/dashboard/").content.decode()
+    assert "Who is at risk" in body and "By ethnic group" in body and "By disability" in body
