@@ -83,3 +83,31 @@ def test_demo_is_never_added_to_a_real_partnership(db):
         call_command("seed_demo", "--children", "2")
     assert "not the demo's" in str(exc.value)
     assert Child.objects.count() == 0
+
+
+@pytest.mark.finding("F04")
+@pytest.mark.finding("F03")
+def test_referral_to_decision_works_for_every_agency_type_in_the_demo(demo):
+    """A practitioner of every demo agency refers a child they work with; the hub records the
+    outcome, screens and decides a level; the referrer hears of the outcome and of the level."""
+    from lantern.notifications.models import Notification
+    from lantern.referrals.services import record_outcome, refer_child
+    from lantern.risk.tests.factories import decide, screen
+
+    hub = User.objects.get(email="hub@lantern.example")
+    types_done = set()
+    for agency in Agency.objects.order_by("name"):
+        practitioner = User.objects.filter(memberships__agency=agency, memberships__role=Role.PRACTITIONER).order_by("pk").first()
+        child = children_visible_to(practitioner).order_by("pk").first()
+        if child is None:
+            continue
+        referral = refer_child(by=practitioner, child=child, concern="Seen with older men near the takeaway after school.",
+                               indicator_ids=["SEX-02"], consent_sought=True, agency=agency)
+        record_outcome(by=hub, referral=referral, outcome="screening", reason="Screen and decide at the hub.")
+        screening = screen(by=hub, child=child, indicators=[("SEX-02", "current")])
+        decide(by=hub, child=child, kind="sexual", level="medium", screenings=[screening])
+        told = Notification.objects.filter(recipient=practitioner, child=child)
+        assert told.filter(category="referral").exists(), agency.name
+        assert told.filter(category="risk_level").exists(), agency.name
+        types_done.add(agency.agency_type)
+    assert len(types_done) >= 9  # every kind of agency in the demo partnership
