@@ -37,14 +37,14 @@ def browser():
             browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
+def new_watched_page(browser, live_server, problems: list):
+    """A page in a context of its own whose JavaScript errors, Content Security Policy violations
+    and missing static files are added to `problems`."""
     # The site's Content Security Policy stays on, so a page that breaks it fails the test;
     # axe is evaluated through the DevTools protocol, which the policy does not govern.
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(10_000)
     page = context.new_page()
-    problems = []
     page.on("pageerror", lambda exc: problems.append(f"JavaScript error on {page.url}: {exc}"))
     page.on(
         "console",
@@ -55,6 +55,19 @@ def page(browser, live_server):
         "response",
         lambda r: problems.append(f"{r.status} for {r.url}") if "/static/" in r.url and r.status >= 400 else None,
     )
+    return context, page
+
+
+@pytest.fixture
+def watched_page(browser, live_server):
+    """Make more watched pages, each in a context of its own (for journeys with several people)."""
+    return lambda problems: new_watched_page(browser, live_server, problems)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    problems = []
+    context, page = new_watched_page(browser, live_server, problems)
     try:
         yield page
     finally:

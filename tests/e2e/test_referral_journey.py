@@ -43,7 +43,7 @@ DECISION_REASON = "The hub's screening and the school's referral show grooming b
 
 
 @pytest.fixture
-def open_session(browser, live_server, axe):
+def open_session(watched_page, axe):
     """Sign a user in, in a browser context of their own, through the real sign-in page. Every
     context is watched, as conftest's `page` is, for JavaScript errors, Content Security Policy
     violations and missing static files."""
@@ -51,20 +51,8 @@ def open_session(browser, live_server, axe):
 
     @contextmanager
     def _open(user):
-        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+        context, page = watched_page(problems)
         contexts.append(context)
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: problems.append(f"JavaScript error on {page.url}: {exc}"))
-        page.on(
-            "console",
-            lambda msg: problems.append(f"Console error on {page.url}: {msg.text}")
-            if msg.type == "error" and "Content Security Policy" in msg.text else None,
-        )
-        page.on(
-            "response",
-            lambda r: problems.append(f"{r.status} for {r.url}") if "/static/" in r.url and r.status >= 400 else None,
-        )
         page.goto("/sign-in/")
         axe(page)
         page.fill("#id_username", user.email)
