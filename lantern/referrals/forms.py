@@ -57,7 +57,7 @@ class _ReferralFields(forms.Form):
         self.catalogue_version = catalogue.version
         indicator_fields = {}
         for domain, indicators in catalogue.by_domain():
-            if not indicators:
+            if not indicators or domain.kind == "strength":  # strengths are not signs of concern
                 continue
             indicator_fields[f"{INDICATOR_PREFIX}{domain.id}"] = forms.MultipleChoiceField(
                 label=domain.label, required=False, widget=forms.CheckboxSelectMultiple,

@@ -153,6 +153,18 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
+# The screening tool: the lowest score of the low, medium and high bands ("6,11,16" by default,
+# like SERAF); a level's next review at most this many months ahead; an involved agency that has
+# not screened a child for this many months is shown on the child's page.
+_thresholds = env_list("LANTERN_SCREENING_THRESHOLDS", "6,11,16")
+if len(_thresholds) != 3 or not all(t.isdigit() for t in _thresholds) or not 0 < int(_thresholds[0]) <= int(_thresholds[1]) <= int(_thresholds[2]):
+    raise ImproperlyConfigured(
+        "LANTERN_SCREENING_THRESHOLDS takes three whole numbers that rise, low,medium,high (for example 6,11,16)"
+    )
+LANTERN_SCREENING_THRESHOLDS = dict(zip(("low", "medium", "high"), map(int, _thresholds)))
+LANTERN_LEVEL_REVIEW_MONTHS = env_int("LANTERN_LEVEL_REVIEW_MONTHS", 3)
+LANTERN_SCREENING_RECENT_MONTHS = env_int("LANTERN_SCREENING_RECENT_MONTHS", 3)
+
 # Emergency ("break glass") access lasts this many hours.
 LANTERN_BREAK_GLASS_HOURS = env_int("LANTERN_BREAK_GLASS_HOURS", 4)
 # Where links in emails point.

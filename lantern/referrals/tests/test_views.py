@@ -352,3 +352,11 @@ def test_the_child_page_makes_the_same_number_of_queries_whatever_the_number_of_
     client.force_login(p.school_lead)
     _queries(client, reverse("children:detail", args=[small.pk]))
     assert _queries(client, reverse("children:detail", args=[small.pk])) == _queries(client, reverse("children:detail", args=[big.pk]))
+
+
+def test_strengths_are_not_offered_as_signs_of_concern(db):
+    from lantern.referrals.forms import INDICATOR_PREFIX, ReferralForm
+
+    names = [name for name in ReferralForm().fields if name.startswith(INDICATOR_PREFIX)]
+    assert f"{INDICATOR_PREFIX}sexual_exploitation" in names
+    assert f"{INDICATOR_PREFIX}strengths" not in names

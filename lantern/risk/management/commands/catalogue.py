@@ -8,7 +8,7 @@ from lantern.risk.catalogue import catalogue_version, current_catalogue, parse_c
 
 
 class Command(BaseCommand):
-    help = "Show the indicator catalogue (--show [--version N]) or check a catalogue JSON file (--check FILE)."
+    help = "Show the indicator catalogue (--show [--number N]) or check a catalogue JSON file (--check FILE)."
 
     def add_arguments(self, parser):
         action = parser.add_mutually_exclusive_group(required=True)
