@@ -56,6 +56,10 @@ DEMO_LOGINS = [
 
 FIRST_NAMES_F = ["Amelia", "Ava", "Chloe", "Ellie", "Grace", "Holly", "Isla", "Jade", "Keira", "Layla", "Maisie", "Mia", "Nadia", "Olivia", "Poppy", "Ruby", "Sana", "Tia", "Zara", "Leah", "Aisha", "Megan", "Kayla", "Freya"]
 FIRST_NAMES_M = ["Aaron", "Ben", "Callum", "Dylan", "Ethan", "Finn", "Harvey", "Isaac", "Jayden", "Kai", "Liam", "Mason", "Noah", "Owen", "Reece", "Ryan", "Tyler", "Zain", "Kyle", "Bilal", "Connor", "Jack", "Leo", "Omar"]
+NICKNAMES = {
+    "Amelia": "Millie", "Olivia": "Liv", "Maisie": "Mais", "Megan": "Meg", "Isabella": "Bella", "Ellie": "Ell",
+    "Callum": "Cal", "Harvey": "Harv", "Isaac": "Zac", "Jayden": "Jay", "Connor": "Con", "Omar": "Om",
+}
 SURNAME_STARTS = ["Bracken", "Thistle", "Wren", "Heron", "Sorrel", "Fern", "Kestrel", "Nettle", "Rowan", "Lark", "Teasel", "Yarrow", "Plover", "Sedge", "Vetch", "Linnet", "Tansy", "Ouzel", "Burdock", "Campion"]
 SURNAME_ENDS = ["wick", "combe", "dale", "more", "by", "thorpe", "field", "well", "ley", "shaw"]
 STAFF_FIRST = ["Jo", "Lee", "Kit", "Robin", "Ali", "Jamie", "Drew", "Casey", "Rowan", "Toni", "Frankie", "Jesse", "Remi", "Sasha"]
@@ -199,7 +203,7 @@ def _child(rng: random.Random, today: dt.date, agencies, staff):
         by=registrar,
         legal_first_name=first,
         legal_last_name=fictional_surname(rng),
-        preferred_name=rng.choice(["", "", "", first[:3]]) if len(first) > 4 else "",
+        preferred_name=NICKNAMES.get(first, "") if rng.random() < 0.3 else "",
         date_of_birth=born,
         sex=sex,
         ethnicity=_weighted(rng, ETHNICITY_WEIGHTS),
