@@ -1,9 +1,11 @@
-"""`python -m bench` (`make bench`): search and child-page timings at register scale.
+"""`python -m bench` (`make bench`): search, child-page and screening timings at register scale.
 
 Builds a throw-away SQLite database in bench/ (bench/bench.sqlite3, git-ignored), migrates it,
-writes a fictional register (see bench/data.py), times the pages, prints a table and deletes
-the database. Settings: bench.settings, always; DATABASE_URL and DJANGO_SETTINGS_MODULE from
-the environment are ignored so the developer's database is never touched.
+writes a fictional register (see bench/data.py) with two children's screenings, risk levels and
+referrals written through the services, times the pages and a screening submission, prints the
+tables and deletes the database. Settings: bench.settings, always; DATABASE_URL and
+DJANGO_SETTINGS_MODULE from the environment are ignored so the developer's database is never
+touched.
 
 Environment:
   BENCH_CHILDREN   children to generate (default 50000; 2000 for a quick check)
@@ -69,6 +71,7 @@ def _run(*, children: int, reps: int, warmup: int, write_docs: bool, started: fl
     from django.core.management import call_command
     from django.db import connection
 
+    from lantern.children.models import Child
     from lantern.children.selectors import children_visible_to
     from lantern.partnership.models import User
 
@@ -86,20 +89,29 @@ def _run(*, children: int, reps: int, warmup: int, write_docs: bool, started: fl
     phases["generate"] = time.perf_counter() - mark
     print(f"  {world.counts['involvements']:,} involvements, {world.counts['identifiers']:,} identifiers, "
           f"{world.counts['timeline_events']:,} timeline events in {phases['generate']:.0f} s")
+
+    # Screenings, risk levels and referrals for two children, through the services (see data.py).
+    mark = time.perf_counter()
+    practitioner = User.objects.get(pk=world.practitioner.pk)
+    hub = User.objects.get(pk=world.hub.pk)
+    practitioner.access, hub.access  # worked out once, as once per request in the view
+    practitioner_children = measure.children_to_open(practitioner, count=200, seed=data.SEED)
+    hub_children = measure.children_to_open(hub, count=200, seed=data.SEED + 1)
+    records = data.choose_record_children(world, exclude=set(practitioner_children) | set(hub_children))
+    data.build_records(world, records)
+    phases["records"] = time.perf_counter() - mark
+    busy = records.counts["busy"]
+    print(f"  busy child {records.busy}: {busy['screenings']} screenings, {busy['decisions']} level decisions, "
+          f"{busy['referrals']} referrals; quiet child {records.quiet}: 1 of each, in {phases['records']:.0f} s")
     connection.close()  # measure with the usual durability, not the generator's
 
     mark = time.perf_counter()
     load_before = os.getloadavg()[0]
-    practitioner = User.objects.get(pk=world.practitioner.pk)
-    hub = User.objects.get(pk=world.hub.pk)
-    practitioner.access, hub.access  # worked out once, as once per request in the view
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA synchronous")
         synchronous = cursor.fetchone()[0]
     practitioner_client = measure.signed_in_client(practitioner)
     hub_client = measure.signed_in_client(hub)
-    practitioner_children = measure.children_to_open(practitioner, count=200, seed=data.SEED)
-    hub_children = measure.children_to_open(hub, count=200, seed=data.SEED + 1)
     visible = children_visible_to(practitioner).count()
 
     groups = {}
@@ -130,6 +142,35 @@ def _run(*, children: int, reps: int, warmup: int, write_docs: bool, started: fl
         query_counts.append((
             f"Child page, {who}", *(measure.count_queries(measures[m], ids[0]) for m in ("page", "data", "sql-equivalent"))
         ))
+    # The child page of a child with a long record (20 screenings, 30 level decisions, 4
+    # referrals) and of one with one of each, for the practitioner: the time, and whether the
+    # number of queries grows with the record. The hub's query counts are taken too (not timed).
+    record_measures = {
+        f"{size}-{what}": measure.fixed(make, child_id)
+        for size, child_id in (("quiet", records.quiet), ("busy", records.busy))
+        for what, make in (("page", measure.child_page_view(practitioner_client)), ("data", measure.child_data_layer(practitioner)))
+    }
+    print("  timing the child page, a long record and a short one (practitioner) ...", flush=True)
+    groups["records"] = measure.run_interleaved(record_measures, [None], reps=reps, warmup=warmup)
+    record_queries = {name: measure.count_queries(m, None) for name, m in record_measures.items()}
+    for size, child_id in (("quiet", records.quiet), ("busy", records.busy)):
+        record_queries[f"{size}-hub-page"] = measure.count_queries(measure.child_page_view(hub_client), child_id)
+        record_queries[f"{size}-hub-data"] = measure.count_queries(measure.child_data_layer(hub), child_id)
+
+    # Screening submission: the service against the same two INSERTs by hand, each repetition a
+    # new screening of one of 40 children the practitioner's agency works with.
+    submit_children = {c.pk: c for c in Child.objects.filter(pk__in=records.submit)}
+    submit_measures = {
+        "service": measure.screening_submission(practitioner, world.bench_agency, submit_children),
+        "sql": measure.screening_sql(practitioner, world.bench_agency, submit_children),
+    }
+    print("  timing screening submission (practitioner) ...", flush=True)
+    groups["screening"] = measure.run_interleaved(submit_measures, records.submit, reps=reps, warmup=warmup)
+    query_counts.append((
+        "Screening submission, practitioner (8 indicators)", None,
+        *(measure.count_queries(submit_measures[m], records.submit[0]) for m in ("service", "sql")),
+    ))
+
     # The test client keeps one connection; a real server with CONN_MAX_AGE=0 (the SQLite
     # setting) opens one per request. Not in the figures above, so measured on its own.
     connect = measure.Timing("connect")
@@ -159,13 +200,30 @@ def _run(*, children: int, reps: int, warmup: int, write_docs: bool, started: fl
             report.Row(f"Child page, {label}: data layer vs like-for-like baseline (need-to-know, log write)", timing["data"],
                        timing["sql-equivalent"], "≤ 3× SQL baseline", limit_ratio=3),
         ]
+    timing = groups["screening"]
+    rows.append(report.Row(
+        "Screening submission, one agency's practitioner: `submit_screening` (8 indicators)", timing["service"], timing["sql"],
+        "none set (for information)",
+    ))
+    timing = groups["records"]
+    record_rows = [
+        report.RecordRow("Child page, practitioner: whole page", timing["quiet-page"], timing["busy-page"],
+                         record_queries["quiet-page"], record_queries["busy-page"], limit_ms=50),
+        report.RecordRow("Child page, practitioner: data layer", timing["quiet-data"], timing["busy-data"],
+                         record_queries["quiet-data"], record_queries["busy-data"]),
+        report.RecordRow("Child page, hub: whole page (queries only)", None, None,
+                         record_queries["quiet-hub-page"], record_queries["busy-hub-page"]),
+        report.RecordRow("Child page, hub: data layer (queries only)", None, None,
+                         record_queries["quiet-hub-data"], record_queries["busy-hub-data"]),
+    ]
     env_text = report.environment(
         children=children, counts=world.counts, visible=visible, reps=reps, warmup=warmup,
-        synchronous=synchronous, load=(load_before, load_after),
+        synchronous=synchronous, load=(load_before, load_after), records=records.counts, submit_children=len(records.submit),
     )
     total = time.perf_counter() - started
     text = report.render(
-        rows=rows, query_counts=query_counts, env_text=env_text, total_seconds=total, phases=phases, connect=connect
+        rows=rows, query_counts=query_counts, env_text=env_text, total_seconds=total, phases=phases, connect=connect,
+        record_rows=record_rows, records=records.counts,
     )
     print()
     print(text)

@@ -9,8 +9,10 @@ taking the model field's own default. Nothing here calls `save()`, sends signals
 history rows or checks the services' rules; so `search_name`, which `Child.save()` normally
 fills in, is set here with `lantern.children.models.normalise_text`, and
 `ChildIdentifier.normalised` with `normalise_identifier`. The few users and agencies go through
-the partnership services, as in the demo. Never use this module to put data anywhere but the
-bench's own throw-away database.
+the partnership services, as in the demo; so do the screenings, risk levels and referrals of the
+two children the bench opens to see whether the child page grows with a record
+(`build_records`). Never use this module to put data anywhere but the bench's own throw-away
+database.
 
 Every person and place is invented; surnames are plant and bird words ("Brackenwick",
 "Heronshaw") so no one can mistake them for real people. The random seed is fixed, so every
@@ -112,6 +114,7 @@ class BenchWorld:
     agencies: list
     children: int
     counts: dict = field(default_factory=dict)
+    staff: dict = field(default_factory=dict)  # agency name -> its three practitioners
 
 
 def surname(rng: random.Random) -> str:
@@ -194,7 +197,10 @@ def build(*, children: int, seed: int = SEED, progress=print) -> BenchWorld:
         counts["identifiers"] += len(identifiers)
         counts["timeline_events"] += len(events)
         progress(f"  {counts['children']:,} children written")
-    return BenchWorld(practitioner=practitioner, hub=hub, bench_agency=bench_agency, agencies=agencies, children=children, counts=counts)
+    return BenchWorld(
+        practitioner=practitioner, hub=hub, bench_agency=bench_agency, agencies=agencies, children=children, counts=counts,
+        staff=staff,
+    )
 
 
 class RowInserter:
@@ -345,3 +351,208 @@ def set_fast_writes() -> None:
     """Only while building: the bench file is thrown away, so no need to wait for the disk."""
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA synchronous = OFF")
+
+
+# --- Screenings, risk levels and referrals, through the services ------------------------------
+#
+# Few enough to write through `lantern.risk.services` and `lantern.referrals.services`, so they
+# are exactly what the app would store: timeline events, notifications, history rows and every
+# rule the services check. Back-dated as the services allow (never in the future, never before
+# the child's birth, a decision never before the one it replaces nor before its screenings).
+
+POLICE_AGENCY = "Brackenshire Police"
+BUSY_SCREENINGS, BUSY_ROUNDS = 20, 14  # 14 rounds of a sexual and a criminal decision, and 2 risk to others: 30
+SUBMISSION_CHILDREN = 40
+
+# What the timed screening submission records: 8 indicators, 5 seen now and 3 in the past 12
+# months, 6 with evidence (the two significant ones must have it), two strengths.
+SUBMISSION_INDICATORS = [
+    ("VUL-02", "current", "Mum says there are rows at home most nights."),
+    ("VUL-07", "past_12_months", ""),
+    ("SEX-01", "current", "Talks about a 'boyfriend' aged 24 who buys them things."),
+    ("SEX-08", "past_12_months", "An adult nobody knew collected them from school in the spring."),
+    ("CRIM-04", "current", "Carries two phones; one rings constantly in lessons."),
+    ("CRIM-06", "past_12_months", "Found with £300 in cash in March and could not say where it came from."),
+    ("MIS-01", "current", "Reported missing three times this month."),
+    ("EMO-03", "current", ""),
+]
+SUBMISSION_STRENGTHS = ["STR-01", "STR-04"]
+SUBMISSION_TEXT = {
+    "strengths_note": "Enjoys football and goes to training every week.",
+    "childs_views": "\"The lads are my mates, it's nothing.\"",
+    "analysis": "Concerns are growing: new associates, unexplained money and going missing. Share with the hub.",
+}
+RISK_EVIDENCE = {
+    "vulnerability": "Moved placement twice this year.",
+    "sexual_exploitation": "Seen getting into a silver car outside school with an adult man.",
+    "criminal_exploitation": "Found by police in a town 40 miles away with no explanation.",
+    "online": "Phone shows contact with unknown adults late at night.",
+    "missing": "Stays out overnight and will not say where.",
+    "emotional_health": "Told the school nurse they feel very low and are not sleeping.",
+}
+
+
+@dataclass
+class RecordChildren:
+    busy: int  # 20 screenings, 30 level decisions, 4 referrals
+    quiet: int  # 1 screening, 1 decision, 1 referral
+    submit: list  # the children the timed screening submissions are about
+    counts: dict = field(default_factory=dict)  # {"busy": {...}, "quiet": {...}}
+
+
+def choose_record_children(world: BenchWorld, *, exclude: set, seed: int = SEED) -> RecordChildren:
+    """Children the bench agency, the police and children's social care all work with now (so the
+    referrals' statutory checks can be recorded, and some are expected), aged 12 or more, none of
+    them among the children the child-page measures open."""
+    rng = random.Random(seed + 2)
+    active = Involvement.objects.filter(ended_on__isnull=True)
+
+    def working_with(name: str) -> set:
+        return set(active.filter(agency__name=name).values_list("child_id", flat=True))
+
+    def preferably_not_opened(ids: set, needed: int) -> list:
+        # At 50,000 children there are plenty; a small quick-check register may have none left.
+        kept = ids - set(exclude)
+        return sorted(kept if len(kept) >= needed else ids)
+
+    bench_children = working_with(BENCH_AGENCY)
+    twelve = timezone.localdate() - dt.timedelta(days=12 * 366)
+    old_enough = set(Child.objects.filter(pk__in=sorted(bench_children), date_of_birth__lte=twelve).values_list("pk", flat=True))
+    busy, quiet = rng.sample(preferably_not_opened(old_enough & working_with(POLICE_AGENCY) & working_with(HUB_AGENCY), 2), 2)
+    pool = preferably_not_opened(bench_children - {busy, quiet}, SUBMISSION_CHILDREN)
+    return RecordChildren(busy=busy, quiet=quiet, submit=rng.sample(pool, min(SUBMISSION_CHILDREN, len(pool))))
+
+
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def _screening_indicators(rng: random.Random, catalogue, stage: int) -> list[tuple[str, str, str]]:
+    """Signs a worker might see at `stage` (0 to 3) of a child's exploitation: vulnerabilities,
+    then significant signs of sexual and criminal exploitation, now or in the past 12 months."""
+    def ids(domain: str, significant: bool | None = None) -> list[str]:
+        return [
+            i.id for d, items in catalogue.by_domain() if d.id == domain for i in items
+            if not i.disclosure and i.id != "SEX-05" and (significant is None or i.significant == significant)
+        ]
+
+    chosen = {i: rng.choice(["current", "past_12_months"]) for i in rng.sample(ids("vulnerability"), rng.randint(2, 4))}
+    domains = ["sexual_exploitation", "criminal_exploitation", "online"]
+    for _ in range(stage):
+        pool = [i for i in ids(rng.choice(domains), significant=True) if i not in chosen]
+        pool = pool or [i for d in domains for i in ids(d, significant=True) if i not in chosen]
+        chosen[rng.choice(pool)] = "current" if rng.random() < 0.7 else "past_12_months"
+    if stage >= 2:
+        chosen[rng.choice([i for i in ids("missing") if i not in chosen])] = "current"
+    if rng.random() < 0.4:
+        chosen[rng.choice(ids("emotional_health"))] = "current"
+    return [(ident, when, RISK_EVIDENCE.get(catalogue.indicator(ident).domain, "Seen by the worker.")) for ident, when in chosen.items()]
+
+
+def build_records(world: BenchWorld, children: RecordChildren) -> RecordChildren:
+    """The busy child's record and the quiet child's, through the services (emails suppressed,
+    as in the demo: notifications still reach inboxes)."""
+    from lantern.referrals import services as referral_services
+    from lantern.referrals.models import CheckType, Outcome
+    from lantern.risk import services as risk_services
+    from lantern.risk.catalogue import current_catalogue
+    from lantern.risk.models import DecisionSource, Level, RiskKind
+    from lantern.risk.scoring import highest
+
+    rng = random.Random(SEED + 3)
+    today = timezone.localdate()
+    catalogue = current_catalogue()
+    police = world.staff[POLICE_AGENCY][0]
+    social_care = world.staff[HUB_AGENCY][0]
+    hub = world.hub
+
+    def screeners(child: Child) -> list:
+        """(agency, worker) for each agency working with the child: the bench practitioner for theirs."""
+        pairs = []
+        for inv in child.involvements.filter(ended_on__isnull=True).select_related("agency").order_by("agency__name"):
+            worker = world.practitioner if inv.agency_id == world.bench_agency.pk else world.staff[inv.agency.name][0]
+            pairs.append((inv.agency, worker))
+        return pairs
+
+    def refer(child: Child, *, days_ago: int, outcome: bool, checks: list) -> int:
+        received = _at(today - dt.timedelta(days=days_ago), 9, 30)
+        referral = referral_services.refer_child(
+            by=world.practitioner, child=child, concern="Going missing overnight and seen with older adults in cars.",
+            consent_sought=True, indicator_ids=["MIS-02", "SEX-02", "CRIM-01"], received_at=received,
+        )
+        for by, check_type in checks:
+            referral_services.record_check(
+                by=by, referral=referral, check_type=check_type, result_note="Information shared with the hub.",
+                checked_on=received.date() + dt.timedelta(days=1),
+            )
+        if outcome:
+            referral_services.record_outcome(
+                by=hub, referral=referral, outcome=Outcome.EXPLOITATION_MEETING,
+                reason="Concerns meet the threshold for an exploitation risk meeting.", decided_at=received + dt.timedelta(days=1),
+            )
+        return len(checks)
+
+    with emails_suppressed():
+        # The busy child: 20 screenings over the past year by the agencies in turn, rising concern.
+        busy = Child.objects.get(pk=children.busy)
+        pairs = screeners(busy)
+        screenings = []
+        for index in range(BUSY_SCREENINGS):
+            agency, worker = pairs[index % len(pairs)]
+            stage = min(3, index * 4 // BUSY_SCREENINGS + (1 if index % 5 == 4 else 0))
+            screenings.append(risk_services.submit_screening(
+                by=worker, child=busy, agency=agency, indicators=_screening_indicators(rng, catalogue, stage),
+                strengths=SUBMISSION_STRENGTHS[: index % 3], childs_views=SUBMISSION_TEXT["childs_views"],
+                analysis=SUBMISSION_TEXT["analysis"], screened_at=_at(today - dt.timedelta(days=350 - index * 17), 10, index),
+            ))
+        # 30 decisions: 14 rounds of both kinds of exploitation, each on the latest screening by
+        # each agency; every fourth departs from the screenings' suggestion; risk to others twice.
+        decisions = 0
+        for round_ in range(BUSY_ROUNDS):
+            day = today - dt.timedelta(days=340 - round_ * 24)
+            resting = {}
+            for screening in screenings:
+                if screening.screened_at <= _at(day, 14):
+                    resting[screening.agency_id] = screening
+            resting_on = list(resting.values())
+            kinds = [RiskKind.SEXUAL, RiskKind.CRIMINAL] + ([RiskKind.RISK_TO_OTHERS] if round_ in (3, 10) else [])
+            for offset, kind in enumerate(kinds):
+                suggested = highest(s.suggested_for(kind) for s in resting_on) if kind != RiskKind.RISK_TO_OTHERS else ""
+                level = suggested or Level.LOW
+                departs = suggested and decisions % 4 == 3
+                if departs:
+                    level = Level.values[min(Level.rank(suggested) + 1, 3)] if Level.rank(suggested) < 3 else Level.MEDIUM
+                risk_services.decide_risk_level(
+                    by=hub, child=busy, kind=kind, level=level, screenings=resting_on,
+                    reason="Agreed at the hub after reviewing the agencies' screenings and police intelligence.",
+                    departure_reason="Police intelligence links the child to adults of concern." if departs and level != suggested else "",
+                    source=DecisionSource.MEETING if round_ % 3 == 2 else DecisionSource.HUB,
+                    decided_at=_at(day, 14, offset), next_review_on=day + dt.timedelta(days=28),
+                )
+                decisions += 1
+        checks = 0
+        for days_ago, outcome, made in (
+            (330, True, [(police, CheckType.PNC), (police, CheckType.POLICE_LOCAL), (social_care, CheckType.SOCIAL_CARE)]),
+            (210, True, [(police, CheckType.PNC)]),
+            (120, True, [(social_care, CheckType.SOCIAL_CARE)]),
+            (15, False, []),
+        ):
+            checks += refer(busy, days_ago=days_ago, outcome=outcome, checks=made)
+        children.counts["busy"] = {"screenings": len(screenings), "decisions": decisions, "referrals": 4, "checks": checks}
+
+        # The quiet child: one of each.
+        quiet = Child.objects.get(pk=children.quiet)
+        agency, worker = next((a, w) for a, w in screeners(quiet) if a.pk == world.bench_agency.pk)
+        screening = risk_services.submit_screening(
+            by=worker, child=quiet, agency=agency, indicators=_screening_indicators(rng, catalogue, 2),
+            childs_views=SUBMISSION_TEXT["childs_views"], analysis=SUBMISSION_TEXT["analysis"],
+            screened_at=_at(today - dt.timedelta(days=60), 10),
+        )
+        day = today - dt.timedelta(days=50)
+        risk_services.decide_risk_level(
+            by=hub, child=quiet, kind=RiskKind.SEXUAL, level=screening.suggested_sexual, screenings=[screening],
+            reason="Agreed at the hub after reviewing the screening.", decided_at=_at(day, 14), next_review_on=day + dt.timedelta(days=28),
+        )
+        checks = refer(quiet, days_ago=70, outcome=True, checks=[(police, CheckType.PNC)])
+        children.counts["quiet"] = {"screenings": 1, "decisions": 1, "referrals": 1, "checks": checks}
+    return children

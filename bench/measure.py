@@ -226,3 +226,90 @@ def children_to_open(user, *, count: int, seed: int) -> list[int]:
     ids = list(children_visible_to(user).order_by("pk").values_list("pk", flat=True))
     rng = random.Random(seed)
     return rng.sample(ids, k=min(count, len(ids)))
+
+
+def fixed(measure, value):
+    """`measure` always called with `value`, whatever the repetition's input: for a group whose
+    measures each have their own input (the busy child and the quiet child)."""
+    return lambda _: measure(value)
+
+
+# --- Screening submission -----------------------------------------------------------------
+
+def screening_submission(user, agency, children: dict):
+    """`submit_screening` as the screening form's view calls it, for one of the children the
+    user's agency works with (loaded beforehand, as the view does): the permission checks, the
+    catalogue, scoring, the screening and its indicator rows, the timeline event, the hub's
+    notification and, after the commit, the email task."""
+    from lantern.risk.catalogue import current_catalogue
+    from lantern.risk.services import submit_screening
+
+    from .data import SUBMISSION_INDICATORS, SUBMISSION_STRENGTHS, SUBMISSION_TEXT
+
+    version = current_catalogue().version
+
+    def measure(child_id: int) -> None:
+        submit_screening(
+            by=user, child=children[child_id], agency=agency, indicators=SUBMISSION_INDICATORS,
+            strengths=SUBMISSION_STRENGTHS, expected_catalogue_version=version, **SUBMISSION_TEXT,
+        )
+    return measure
+
+
+def screening_sql(user, agency, children: dict):
+    """The baseline: the same screening written by hand, one `INSERT` for the screening row and
+    one for its 8 indicator rows, in one transaction (`BEGIN IMMEDIATE` … `COMMIT`, as the
+    service's). The values the service works out (scores, suggestions, the wording and weight of
+    each indicator) are worked out once beforehand; no checks, no timeline, no notification."""
+    import json
+
+    from django.db import transaction
+
+    from lantern.children.models import Disability
+    from lantern.core.dates import age_on
+    from lantern.risk import scoring
+    from lantern.risk.catalogue import current_catalogue
+
+    from .data import SUBMISSION_INDICATORS, SUBMISSION_STRENGTHS, SUBMISSION_TEXT
+
+    catalogue = current_catalogue()
+    seen = [scoring.Seen(indicator=catalogue.indicator(i), when=w) for i, w, _ in SUBMISSION_INDICATORS]
+    indicator_rows = []
+    for item, (_, _, evidence) in zip(seen, SUBMISSION_INDICATORS):
+        ind = item.indicator
+        indicator_rows.append([
+            ind.id, item.when, evidence, ind.wording, ind.domain, catalogue.domain(ind.domain).label, item.score,
+            json.dumps(list(ind.applies_to)), ind.significant,
+        ])
+    strengths = json.dumps([{"id": i, "wording": catalogue.indicator(i).wording} for i in SUBMISSION_STRENGTHS])
+    today = timezone.localdate()
+    outcomes = {
+        pk: scoring.score(seen, disabled=child.disability == Disability.YES, learning_disability=child.learning_disability,
+                          age=age_on(child.date_of_birth, today))
+        for pk, child in children.items()
+    }
+    screening_sql_text = (
+        "INSERT INTO risk_screening (version, created_at, updated_at, child_id, agency_id, screened_by_id, screened_at,"
+        " catalogue_version, strengths, strengths_note, childs_views, analysis, score_sexual, score_criminal,"
+        " suggested_sexual, suggested_criminal, disability_added, disclosure, risk_to_others, must_refer_to_social_care,"
+        " social_care_referral_reason, referred_to_social_care, referral_confirmed_at, referral_confirmed_by_id)"
+        " VALUES (1, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0, NULL, NULL)"
+    )
+    indicator_sql_text = (
+        "INSERT INTO risk_screeningindicator (screening_id, indicator_id, \"when\", evidence, wording, domain, domain_label,"
+        " weight, applies_to, significant) VALUES " + ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(indicator_rows))
+    )
+
+    def measure(child_id: int) -> None:
+        o = outcomes[child_id]
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(screening_sql_text, [
+                now, now, child_id, agency.pk, user.pk, now, catalogue.version, strengths, SUBMISSION_TEXT["strengths_note"],
+                SUBMISSION_TEXT["childs_views"], SUBMISSION_TEXT["analysis"], o.scores["sexual"], o.scores["criminal"],
+                o.suggested["sexual"], o.suggested["criminal"], o.disability_added, o.disclosure, o.risk_to_others,
+                o.must_refer_to_social_care, o.referral_reason,
+            ])
+            screening_id = cursor.lastrowid
+            cursor.execute(indicator_sql_text, [value for row in indicator_rows for value in (screening_id, *row)])
+    return measure

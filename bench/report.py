@@ -53,13 +53,60 @@ def results_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def queries_table(counts: list[tuple[str, int, int, int]]) -> str:
+def queries_table(counts: list[tuple[str, int | None, int, int]]) -> str:
     lines = [
-        "| Page | Queries per request (whole page) | Queries in the data layer | Statements in the SQL baseline |",
+        "| Page | Queries per request (whole page) | Queries in the data layer (or service) | Statements in the SQL baseline |",
         "|---|--:|--:|--:|",
     ]
     for page, full, data, baseline in counts:
-        lines.append(f"| {page} | {full} | {data} | {baseline} |")
+        lines.append(f"| {page} | {'–' if full is None else full} | {data} | {baseline} |")
+    return "\n".join(lines)
+
+
+@dataclass
+class RecordRow:
+    """One measure of the child page for the quiet child and the busy child, side by side."""
+
+    measure: str
+    quiet: Timing | None
+    busy: Timing | None
+    quiet_queries: int
+    busy_queries: int
+    limit_ms: float | None = None  # an absolute target on both medians
+
+    @property
+    def target(self) -> str:
+        return "same queries" + (f"; medians < {self.limit_ms:.0f} ms" if self.limit_ms is not None else "")
+
+    @property
+    def met(self) -> str:
+        ok = self.busy_queries <= self.quiet_queries
+        if self.limit_ms is not None and self.quiet is not None and self.busy is not None:
+            ok = ok and self.quiet.median < self.limit_ms and self.busy.median < self.limit_ms
+        return "yes" if ok else "**no**"
+
+
+def _median_p95(timing: Timing | None) -> str:
+    return "not timed" if timing is None else f"{timing.median:.1f} / {timing.p95:.1f}"
+
+
+def record_table(rows: list[RecordRow], counts: dict) -> str:
+    quiet, busy = counts["quiet"], counts["busy"]
+
+    def size(c: dict) -> str:
+        return f"{c['screenings']} screening{'s' if c['screenings'] != 1 else ''}, {c['decisions']} decision{'s' if c['decisions'] != 1 else ''}, {c['referrals']} referral{'s' if c['referrals'] != 1 else ''}"
+
+    lines = [
+        f"| Measure | Quiet child ({size(quiet)}): median / p95 ms | Busy child ({size(busy)}): median / p95 ms"
+        " | Busy ÷ quiet (median) | Queries, quiet | Queries, busy | Target | Met? |",
+        "|---|--:|--:|--:|--:|--:|---|---|",
+    ]
+    for row in rows:
+        ratio = f"{row.busy.median / row.quiet.median:.2f}×" if row.quiet and row.busy else "–"
+        lines.append(
+            f"| {row.measure} | {_median_p95(row.quiet)} | {_median_p95(row.busy)} | {ratio} | {row.quiet_queries}"
+            f" | {row.busy_queries} | {row.target} | {row.met} |"
+        )
     return "\n".join(lines)
 
 
@@ -74,7 +121,10 @@ def code_version() -> str:
     return f"commit {commit}" + (" with uncommitted changes" if dirty else "")
 
 
-def environment(*, children: int, counts: dict, visible: int, reps: int, warmup: int, synchronous: int, load: tuple) -> str:
+def environment(
+    *, children: int, counts: dict, visible: int, reps: int, warmup: int, synchronous: int, load: tuple, records: dict | None = None,
+    submit_children: int = 0,
+) -> str:
     cores = os.cpu_count()
     when = dt.datetime.now().astimezone().strftime("%d %B %Y %H:%M %Z")
     return "\n".join([
@@ -87,14 +137,30 @@ def environment(*, children: int, counts: dict, visible: int, reps: int, warmup:
         f"- Data: {counts['children']:,} children, {counts['involvements']:,} involvements over 12 agencies,"
         f" {counts['identifiers']:,} identifiers, {counts['timeline_events']:,} timeline events."
         f" The practitioner's agency is actively involved with {visible:,} children ({visible / children:.1%}).",
+        *([
+            f"- Written through the services: a busy child with {records['busy']['screenings']} screenings,"
+            f" {records['busy']['decisions']} risk level decisions and {records['busy']['referrals']} referrals"
+            f" ({records['busy']['checks']} statutory checks), and a quiet child with {records['quiet']['screenings']} screening,"
+            f" {records['quiet']['decisions']} decision and {records['quiet']['referrals']} referral"
+            f" ({records['quiet']['checks']} check). The timed screening submissions go to {submit_children} other children"
+            " the practitioner's agency works with. No other child has screenings, levels or referrals."
+        ] if records else []),
     ])
 
 
-def render(*, rows, query_counts, env_text, total_seconds: float, phases: dict, connect: Timing) -> str:
+def render(
+    *, rows, query_counts, env_text, total_seconds: float, phases: dict, connect: Timing, record_rows=(), records=None
+) -> str:
     phase_text = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in phases.items())
+    record_part = [
+        "The child page of the quiet child and of the busy child, side by side (timed for the practitioner; for the hub"
+        " the queries are counted only):",
+        record_table(list(record_rows), records),
+    ] if record_rows else []
     return "\n\n".join([
         env_text,
         results_table(rows),
+        *record_part,
         "Queries issued (whole page counts the session, user, access profile, unread messages and session save as well):",
         queries_table(query_counts),
         f"Not in the figures above: opening a database connection takes {connect.median:.1f} ms median"

@@ -65,8 +65,10 @@ def level_step_chart(history, *, today: dt.date) -> StepChart | None:
     def x(day: dt.date) -> float:
         return round(LEFT + plot_width * (day - start).days / span, 1)
 
+    heights = {level: round(TOP + (len(Level.values) - 1 - rank) * step, 1) for rank, level in enumerate(Level.values)}
+
     def y(level: str) -> float:
-        return round(TOP + (len(Level.values) - 1 - Level.rank(level)) * step, 1)
+        return heights[level]
 
     series, sentences = [], []
     for kind in RiskKind:

@@ -140,6 +140,16 @@ def screening_for(user, screening_id, *, path: str = "") -> Screening:
 
 # The child page -------------------------------------------------------------------------------
 
+def _can_screen(user, child: Child) -> bool:
+    """rules.can_screen_child, reusing what access_child already found out when it can: for a
+    user who is not partnership-wide, `user_may_edit` is exactly "my agency is involved"."""
+    if user.access.is_hub:
+        return True
+    if hasattr(child, "user_may_edit") and not user.access.is_partnership_wide:
+        return child.user_may_edit
+    return bool(can_screen_child(user, child))
+
+
 def risk_level_section(user, child: Child) -> dict:
     """The "Risk level" section of the child page: current levels, who decided them and why, the
     history as a chart and a table. Two queries at most."""
@@ -150,7 +160,7 @@ def risk_level_section(user, child: Child) -> dict:
         "risk_to_others": current[RiskKind.RISK_TO_OTHERS],
         "history": history[::-1],
         "chart": level_step_chart(history, today=local_today()),
-        "can_screen": bool(can_screen_child(user, child)),
+        "can_screen": _can_screen(user, child),
         "can_decide": bool(can_decide_level(user)),
     }
 

@@ -269,3 +269,14 @@ def test_every_risk_page_sends_anonymous_users_to_sign_in(client, partnership, c
                        ("screening", [screening.pk]), ("confirm_referral", [screening.pk])]:
         response = client.get(reverse(f"risk:{name}", args=args))
         assert response.status_code == 302 and response["Location"].startswith("/sign-in/"), name
+
+
+def test_screen_link_for_involved_agencies_and_the_hub_only(client, partnership):
+    from lantern.children.tests.factories import register_child as new_child
+
+    p = partnership
+    child = new_child(by=p.school_lead)
+    for user, shown in ((p.school_lead, True), (p.hub, True), (p.chair, False)):
+        client.force_login(user)
+        body = client.get(f"/children/{child.pk}/").content.decode()
+        assert ("Screen this child" in body) is shown, user.email
