@@ -56,7 +56,8 @@ class RegisterChildForm(ChildDetailsForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        agencies = Agency.objects.filter(pk__in=user.access.agency_ids).order_by("name") if user else Agency.objects.none()
+        acting = (user.access.case_agency_ids | user.access.hub_agency_ids) if user else frozenset()
+        agencies = Agency.objects.filter(pk__in=acting).order_by("name")
         self.fields["agency"].queryset = agencies
         self.fields["agency"].empty_label = "Select an agency"
         if len(self.fields["agency"].queryset) <= 1:

@@ -35,8 +35,8 @@ def manages_involved_agency(user, child) -> bool:
 
 @rules.predicate
 def has_current_break_glass(user, child) -> bool:
-    if not user.is_authenticated or child is None:
-        return False
+    if not user.is_authenticated or child is None or not user.access.case_agency_ids:
+        return False  # emergency access ends with the user's last case role
     return current_break_glass(user, child) is not None
 
 

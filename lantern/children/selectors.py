@@ -22,17 +22,18 @@ def children_visible_to(user) -> QuerySet[Child]:
     access = user.access
     if access.is_partnership_wide:
         return Child.objects.all()
+    if not access.case_agency_ids:
+        # Emergency access is for people who work with children: it ends with their last case role.
+        return Child.objects.none()
     grant = Exists(
         BreakGlassGrant.objects.filter(
             child=OuterRef("pk"), user_id=user.pk, revoked_at__isnull=True, expires_at__gt=timezone.now()
         )
     )
-    if not access.case_agency_ids:
-        return Child.objects.filter(grant)
     return Child.objects.filter(active_involvement_exists(sorted(access.case_agency_ids)) | grant)
 
 
-def access_child(user, child_id, *, purpose: str, path: str = "") -> Child:
+def access_child(user, child_id, *, purpose: str, path: str = "", require=None) -> Child:
     """The child, if `user` may see it, with the read written to the access log; otherwise 404.
 
     Callers cannot forget either half: there is no way to fetch a child for display without it.
@@ -42,7 +43,7 @@ def access_child(user, child_id, *, purpose: str, path: str = "") -> Child:
     try:
         child_pk = int(child_id)
     except (TypeError, ValueError):
-        raise Http404("Child not found") from None
+        raise Http404("Not found") from None
     access = user.access if user.is_authenticated else None
     qs = children_visible_to(user).filter(pk=child_pk)
     if access is not None and not access.is_partnership_wide and access.case_agency_ids:
@@ -50,7 +51,9 @@ def access_child(user, child_id, *, purpose: str, path: str = "") -> Child:
         qs = qs.annotate(user_agency_involved=active_involvement_exists(sorted(access.case_agency_ids)))
     child = qs.first()
     if child is None:
-        raise Http404("Child not found")
+        raise Http404("Not found")
+    if require is not None and not require(user, child):
+        raise Http404("Not found")  # checked before the read is logged: a refused look is not a read
     involved = access.is_partnership_wide or bool(getattr(child, "user_agency_involved", False))
     grant = None if involved else current_break_glass(user, child)
     log_child_access(user=user, child=child, purpose=purpose, path=path, grant=grant)
@@ -167,6 +170,7 @@ class ChildPage:
     access_log: list | None
     can_edit: bool
     endable_ids: frozenset
+    can_change_lead: bool
     sections: list
 
     @property
@@ -213,6 +217,8 @@ def child_page(user, child: Child, *, timeline_page: int = 1) -> ChildPage:
         access_log=access_log,
         can_edit=can_edit,
         endable_ids=endable,
+        # Handing on the lead takes the right to end the current lead's involvement (or no lead yet).
+        can_change_lead=can_edit and (not any(inv.is_lead for inv in active) or any(inv.is_lead and inv.pk in endable for inv in active)),
         sections=load_sections(user, child),
     )
 

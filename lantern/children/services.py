@@ -108,11 +108,12 @@ def _clean_identifiers(identifiers) -> list[tuple[str, str]]:
 
 def _agency_for(user, agency: Agency | None) -> Agency:
     """The agency a user acts for: the one they chose, which must be theirs, or their only one."""
+    acting = user.access.case_agency_ids | user.access.hub_agency_ids
     if agency is not None:
-        if agency.pk not in user.access.agency_ids:
-            raise PermissionDenied("You can only act for an agency you belong to.")
+        if agency.pk not in acting:
+            raise PermissionDenied("You can only record this for an agency where you work with children.")
         return agency
-    ids = user.access.case_agency_ids or user.access.agency_ids
+    ids = acting
     if len(ids) != 1:
         raise ValidationError({"agency": "Choose which of your agencies you are recording this for"})
     return Agency.objects.get(pk=next(iter(ids)))
@@ -275,8 +276,15 @@ def _past_date(field: str, value: dt.date, *, label: str, earliest: dt.date, ear
 
 
 def _demote_current_lead(*, by, child: Child) -> Involvement | None:
-    """Take the lead off whoever holds it now (locked, so two changes cannot both succeed)."""
+    """Take the lead off whoever holds it now (locked, so two changes cannot both succeed).
+    Only someone who could end the current lead's involvement may take the lead from it: the
+    lead's own agency or the hub. Otherwise any involved practitioner could make their agency
+    lead and then end everyone else's involvement."""
     previous = Involvement.objects.select_for_update().filter(child=child, is_lead=True, ended_on__isnull=True).first()
+    if previous is not None and not can_end_involvement(by, previous):
+        raise PermissionDenied(
+            f"{previous.agency.name} holds the lead. Only they or the exploitation hub can hand it to someone else."
+        )
     if previous is not None:
         previous.is_lead = False
         previous._history_user = by

@@ -95,9 +95,9 @@ def history(request, child_id: int):
 
 @login_required
 def access_log(request, child_id: int):
-    child = selectors.access_child(request.user, child_id, purpose=AccessPurpose.ACCESS_LOG, path=request.path)
-    if not can_see_access_log(request.user, child):
-        raise Http404("Not found")
+    child = selectors.access_child(
+        request.user, child_id, purpose=AccessPurpose.ACCESS_LOG, path=request.path, require=can_see_access_log
+    )
     page = selectors.access_log_page(child, page_number=_page_number(request))
     return render(request, "children/access_log.html", {"child": child, "page": page})
 
@@ -208,8 +208,8 @@ def make_lead(request, child_id: int, involvement_id: int):
         return redirect("children:detail", child.pk)
     try:
         services.set_lead_professional(by=request.user, involvement=involvement)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
     else:
         messages.success(request, "The lead professional has been changed")
     return redirect("children:detail", child.pk)
@@ -248,14 +248,18 @@ def review_break_glass(request, grant_id: int):
         raise Http404("Not found")
     grant = get_object_or_404(BreakGlassGrant.objects.select_related("user", "child"), pk=grant_id)
     form = ReviewBreakGlassForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("revoke") == "yes":
+        # Ending access never waits on the review: it may be needed after the review is recorded.
+        services.revoke_break_glass(by=request.user, grant=grant)
+        if grant.reviewed_at is not None:
+            messages.success(request, "The emergency access has been ended")
+            return redirect(reverse("children:break_glass_report"))
     if request.method == "POST" and form.is_valid():
         try:
             services.review_break_glass(by=request.user, grant=grant, note=form.cleaned_data["note"])
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            if request.POST.get("revoke") == "yes":
-                services.revoke_break_glass(by=request.user, grant=grant)
             messages.success(request, "Your review has been recorded")
             return redirect(reverse("children:break_glass_report"))
     return render(request, "children/review_break_glass.html", {"form": form, "grant": grant})

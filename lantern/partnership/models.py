@@ -103,6 +103,7 @@ class AccessProfile:
     roles: frozenset = field(default_factory=frozenset)
     case_agency_ids: frozenset = field(default_factory=frozenset)
     manager_agency_ids: frozenset = field(default_factory=frozenset)
+    hub_agency_ids: frozenset = field(default_factory=frozenset)
     agency_ids: frozenset = field(default_factory=frozenset)
     agency_names: tuple = ()
 
@@ -167,6 +168,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             roles=frozenset(role for _, role, _ in rows),
             case_agency_ids=frozenset(agency for agency, role, _ in rows if role in AGENCY_CASE_ROLES),
             manager_agency_ids=frozenset(agency for agency, role, _ in rows if role == Role.MANAGER),
+            hub_agency_ids=frozenset(agency for agency, role, _ in rows if role == Role.HUB),
             agency_ids=frozenset(agency for agency, _, _ in rows),
             agency_names=tuple(sorted({name for _, _, name in rows})),
         )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from lantern.notifications.services import notify
 
-from .models import Agency, AgencyType, Membership, Role, Team, User
+from .models import PARTNERSHIP_WIDE_ROLES, Agency, AgencyType, Membership, Role, Team, User
 
 
 def _require_administrator(by) -> None:
@@ -84,6 +84,8 @@ def create_user(
 @transaction.atomic
 def add_membership(*, by, user: User, agency: Agency, role: str, team: Team | None = None) -> Membership:
     _require_administrator(by)
+    if by is not None and by.pk == user.pk:
+        raise PermissionDenied("You cannot change your own roles. Ask another administrator.")
     if role not in Role.values:
         raise ValidationError({"role": "Select a role"})
     if team is not None and team.agency_id != agency.pk:
@@ -98,6 +100,15 @@ def add_membership(*, by, user: User, agency: Agency, role: str, team: Team | No
         recipients=[user], category="account", exclude=by,
         subject=f"You have been given the role {Role(role).label} in {agency.name}",
     )
+    if role in PARTNERSHIP_WIDE_ROLES:
+        # A role that sees every child is told to the hub, so no one gains it unnoticed.
+        from .selectors import hub_members
+
+        notify(
+            recipients=hub_members(), category="account", exclude=user,
+            subject=f"{user.full_name} has been given the role {Role(role).label}, which sees every child",
+            body=f"Given by {by.full_name if by else 'an operator on the server'}, in {agency.name}.",
+        )
     return membership
 
 

@@ -23,11 +23,12 @@ def can_view_referral(user, referral) -> bool:
 
 def acting_agency_ids(user) -> frozenset:
     """The agencies a user may act for in a referral: those they hold a case role in, and for
-    the hub also the agency its members belong to."""
+    the hub also the agency in which they hold the hub role (not agencies where they hold, say,
+    a board seat)."""
     if not user.is_authenticated:
         return frozenset()
     access = user.access
-    return access.case_agency_ids | access.agency_ids if access.is_hub else access.case_agency_ids
+    return access.case_agency_ids | access.hub_agency_ids
 
 
 can_refer = has_case_role

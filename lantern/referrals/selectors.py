@@ -113,12 +113,12 @@ def access_referral(user, referral_id, *, path: str = "") -> Referral:
     try:
         pk = int(referral_id)
     except (TypeError, ValueError):
-        raise Http404("Referral not found") from None
+        raise Http404("Not found") from None
     referral = (
         Referral.objects.select_related("referring_agency", "referrer", "outcome_decided_by").filter(pk=pk).first()
     )
     if referral is None:
-        raise Http404("Referral not found")
+        raise Http404("Not found")
     referral.child = access_child(user, referral.child_id, purpose=AccessPurpose.PAGE, path=path)
     return referral
 

@@ -270,7 +270,8 @@ def record_outcome(
         summary=f"Referral from {agency.name}: {label}", detail=reason,
     )
     notify(
-        recipients=[locked.referrer, *_agency_recipients(agency)], category="referral", child=locked.child, url=url, exclude=by,
+        recipients=[u for u in [locked.referrer, *_agency_recipients(agency)] if can_view_child(u, locked.child)],
+        category="referral", child=locked.child, url=url, exclude=by,
         subject=f"The exploitation hub has decided on {agency.name}'s referral of {long_date(locked.received_at)}",
         body=f"Outcome: {label}. {reason}",
     )

@@ -133,7 +133,7 @@ def screening_for(user, screening_id, *, path: str = "") -> Screening:
         .filter(pk=screening_id).first()
     )
     if screening is None:
-        raise Http404("Screening not found")
+        raise Http404("Not found")
     screening.child = access_child(user, screening.child_id, purpose=AccessPurpose.PAGE, path=path)
     return screening
 

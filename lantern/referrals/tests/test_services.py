@@ -372,3 +372,19 @@ def test_other_checks_may_be_recorded_by_any_agency_and_are_never_expected(partn
     referral = refer(by=p.school_lead, child=register_child(by=p.school_lead))
     services.record_check(by=p.school_lead, referral=referral, check_type=CheckType.OTHER, result_note="Checked CCTV log with site team")
     assert CheckType.OTHER not in _missing(p.school_lead, referral)
+
+
+def test_outcome_is_not_sent_to_people_who_can_no_longer_see_the_child(partnership):
+    from lantern.children import services as child_services
+    from lantern.children.tests.factories import register_child
+    from lantern.notifications.models import Notification
+    from lantern.referrals.tests.factories import refer
+
+    p = partnership
+    child = register_child(by=p.school_lead, make_lead=True)
+    referral = refer(by=p.school_lead, child=child)
+    child_services.add_involvement(by=p.school_lead, child=child, agency=p.social_care, role="Social worker")
+    school = child.involvements.get(agency=p.school)
+    child_services.end_involvement(by=p.school_lead, involvement=school, reason="Left the school", expected_version=school.version)
+    services.record_outcome(by=p.hub, referral=referral, outcome="nfa", reason="Known to social care already")
+    assert not Notification.objects.filter(recipient=p.school_lead, category="referral", subject__contains="decided").exists()
