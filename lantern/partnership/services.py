@@ -115,6 +115,8 @@ def add_membership(*, by, user: User, agency: Agency, role: str, team: Team | No
 @transaction.atomic
 def end_membership(*, by, membership: Membership) -> Membership:
     _require_administrator(by)
+    if by is not None and by.pk == membership.user_id:
+        raise PermissionDenied("You cannot change your own roles. Ask another administrator.")
     if membership.ended_at is not None:
         raise ValidationError("This role has already ended")
     membership.ended_at = timezone.now()

@@ -40,6 +40,12 @@ def test_an_administrator_cannot_give_themselves_a_role(partnership):
     assert not User.objects.get(pk=p.administrator.pk).access.is_hub
 
 
+def test_an_administrator_cannot_end_their_own_role(partnership):
+    p = partnership
+    with pytest.raises(PermissionDenied):
+        partnership_services.end_membership(by=p.administrator, membership=p.administrator.memberships.get())
+
+
 def test_a_new_partnership_wide_role_is_told_to_the_hub(partnership):
     from lantern.notifications.models import Notification
 
