@@ -22,6 +22,7 @@ urlpatterns = [
     path("children/", include("lantern.children.urls")),
     path("referrals/", include("lantern.referrals.urls")),
     path("risk/", include("lantern.risk.urls")),
+    path("missing/", include("lantern.missing.urls")),
     path("worklist/", include("lantern.standards.urls")),
     path("messages/", include("lantern.notifications.urls")),
     path("partnership/", include("lantern.partnership.urls")),

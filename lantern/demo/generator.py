@@ -14,6 +14,7 @@ from stdnum.gb import upn as upn_module
 from lantern.children import services as child_services
 from lantern.children.models import Ethnicity, IdentifierKind, LegalStatus, Sex
 from lantern.core.dates import local_today
+from lantern.missing.demo import add_demo_missing
 from lantern.notifications.models import Notification
 from lantern.notifications.services import emails_suppressed
 from lantern.referrals.demo import add_demo_referrals
@@ -138,6 +139,7 @@ def generate(*, children: int = 150, seed: int = 2026, today: dt.date | None = N
             # What the agencies did about each child: referrals to the hub, screenings, the levels decided.
             add_demo_referrals(rng=rng, child=child, today=today, staff_by_agency=staff, hub_user=hub_user)
             add_demo_risk(rng=rng, child=child, today=today, staff_by_agency=staff, hub_user=hub_user, chair_user=chair_user)
+            add_demo_missing(rng=rng, child=child, today=today, staff_by_agency=staff, hub_user=hub_user)
         # The messages those back-dated records sent are history: the demo's inboxes start read.
         Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now())
     return DemoResult(created=True, children=children, logins=DEMO_LOGINS)

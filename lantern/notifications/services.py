@@ -27,6 +27,7 @@ CATEGORY_LABELS = {
     "risk_level": "a change to a child's risk level",
     "screening": "a screening of a child you work with",
     "referral": "a referral to the exploitation hub",
+    "missing": "a child you work with who is missing or has returned",
 }
 
 

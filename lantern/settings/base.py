@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "lantern.children",
     "lantern.risk",
     "lantern.referrals",
+    "lantern.missing",
     "lantern.standards",
     "lantern.notifications",
     "lantern.demo",

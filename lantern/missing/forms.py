@@ -1,0 +1,176 @@
+import datetime as dt
+import re
+
+from django import forms
+
+from lantern.core.dates import LONDON
+from lantern.core.forms import GovukDateField, GovukForm
+from lantern.partnership.models import Agency
+
+from .models import EpisodeKind, MissingFrom
+
+TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+def _time_field(label: str, required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=label, max_length=5, required=required, help_text="Use the 24-hour clock, for example 21:30",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-input--width-5"}),
+    )
+
+
+class MomentMixin:
+    """Pairs of `<name>_date` (day, month, year) and `<name>_time` (HH:MM) fields, combined into an
+    aware London datetime in cleaned_data[name]."""
+
+    moments: tuple[str, ...] = ()
+
+    def clean(self):
+        data = super().clean()
+        for name in self.moments:
+            day, time_text = data.get(f"{name}_date"), data.get(f"{name}_time")
+            if day is None or not time_text:
+                data[name] = None
+                if day is not None and f"{name}_time" not in self.errors:
+                    self.add_error(f"{name}_time", "Enter the time, for example 21:30")
+                continue
+            match = TIME.match(time_text)
+            if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+                self.add_error(f"{name}_time", "Enter a real time on the 24-hour clock, for example 21:30")
+                data[name] = None
+                continue
+            data[name] = dt.datetime.combine(day, dt.time(int(match.group(1)), int(match.group(2))), tzinfo=LONDON)
+        return data
+
+
+def _agency_field(form, user) -> None:
+    ids = sorted(user.access.agency_ids) if user is not None and user.is_authenticated else []
+    agencies = Agency.objects.filter(pk__in=ids, is_active=True).order_by("name")
+    if len(ids) <= 1:
+        del form.fields["agency"]
+    else:
+        form.fields["agency"].queryset = agencies
+        form.fields["agency"].empty_label = "Select an agency"
+
+
+class ReturnFields(forms.Form):
+    found_where = forms.CharField(label="Where was the child found?", max_length=300, required=False)
+    returned_to = forms.CharField(label="Where did the child return to?", max_length=300, required=False)
+    found_with = forms.CharField(label="Who was the child with?", max_length=300, required=False)
+    condition_on_return = forms.CharField(
+        label="The child's condition on return", widget=forms.Textarea, required=False,
+        help_text="For example injuries, intoxication, new clothes or phones, tiredness, hunger.",
+    )
+    exposed_to = forms.CharField(
+        label="What do you believe the child was exposed to?", widget=forms.Textarea, required=False,
+        help_text="For example drugs, alcohol, older adults, sexual exploitation, criminal activity.",
+    )
+
+    RETURN_FIELDS = ("found_where", "returned_to", "found_with", "condition_on_return", "exposed_to")
+
+    def return_data(self) -> dict:
+        return {name: self.cleaned_data.get(name, "") for name in self.RETURN_FIELDS}
+
+
+class EpisodeForm(MomentMixin, GovukForm):
+    moments = ("started_at",)
+    required_messages = {
+        "kind": "Select whether the child was missing or away without authorisation",
+        "missing_from": "Select where the child went missing from",
+        "started_at_date": "Enter the date the child went missing",
+        "started_at_time": "Enter the time the child went missing",
+    }
+    agency = forms.ModelChoiceField(label="The agency you are recording for", queryset=Agency.objects.none())
+    kind = forms.ChoiceField(label="Was the child missing or away?", choices=EpisodeKind.choices, widget=forms.RadioSelect)
+    missing_from = forms.ChoiceField(label="Where did the child go missing from?", choices=MissingFrom.choices, widget=forms.RadioSelect)
+    started_at_date = GovukDateField(label="Date the child went missing", help_text="When they were last seen. For example, 27 3 2026")
+    started_at_time = _time_field("Time the child went missing")
+    police_reference = forms.CharField(label="Police reference (if reported to the police)", max_length=40, required=False)
+    circumstances = forms.CharField(label="What happened?", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _agency_field(self, user)
+
+    def episode_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "agency": data.get("agency"), "kind": data["kind"], "missing_from": data["missing_from"],
+            "started_at": data["started_at"], "police_reference": data.get("police_reference", ""),
+            "circumstances": data.get("circumstances", ""),
+        }
+
+
+class ReturnForm(MomentMixin, ReturnFields, GovukForm):
+    moments = ("returned_at",)
+    required_messages = {
+        "returned_at_date": "Enter the date the child returned",
+        "returned_at_time": "Enter the time the child returned",
+    }
+    returned_at_date = GovukDateField(label="Date the child returned", help_text="For example, 27 3 2026")
+    returned_at_time = _time_field("Time the child returned")
+    field_order = ["returned_at_date", "returned_at_time", *ReturnFields.RETURN_FIELDS]
+
+
+class OfferForm(MomentMixin, GovukForm):
+    moments = ("offered_at",)
+    required_messages = {
+        "offered_at_date": "Enter the date the interview was offered",
+        "offered_at_time": "Enter the time the interview was offered",
+        "independent": "Confirm the interview is offered by someone independent of the child's home or placement",
+    }
+    agency = forms.ModelChoiceField(label="The agency offering the interview", queryset=Agency.objects.none())
+    offered_at_date = GovukDateField(label="Date the interview was offered")
+    offered_at_time = _time_field("Time the interview was offered")
+    independent = forms.BooleanField(
+        label="I confirm the interview is offered by someone independent of the child's home or placement",
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _agency_field(self, user)
+
+
+class InterviewForm(MomentMixin, GovukForm):
+    moments = ("held_at",)
+    required_messages = {"accepted": "Select whether the child accepted the interview"}
+    accepted = forms.ChoiceField(
+        label="Did the child accept the interview?", choices=[("yes", "Yes"), ("no", "No, they declined")], widget=forms.RadioSelect
+    )
+    declined_reason = forms.CharField(label="If they declined, why?", widget=forms.Textarea, required=False)
+    held_at_date = GovukDateField(label="Date the interview was held", required=False)
+    held_at_time = _time_field("Time the interview was held", required=False)
+    childs_account = forms.CharField(label="The child's account", widget=forms.Textarea, required=False,
+                                     help_text="In the child's own words where possible.")
+    push_factors = forms.CharField(label="Push factors", widget=forms.Textarea, required=False,
+                                   help_text="What made the child want to leave, for example conflict at home.")
+    pull_factors = forms.CharField(label="Pull factors", widget=forms.Textarea, required=False,
+                                   help_text="What drew the child away, for example people, places, money, gifts.")
+    disclosures = forms.CharField(label="Disclosures", widget=forms.Textarea, required=False)
+    people_and_places = forms.CharField(label="People and places named", widget=forms.Textarea, required=False,
+                                        help_text="Names, nicknames, addresses, venues, vehicles: one per line.")
+    shared_with = forms.ModelMultipleChoiceField(
+        label="Information shared with", queryset=Agency.objects.filter(is_active=True).order_by("name"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    actions = forms.CharField(label="Actions arising", widget=forms.Textarea, required=False)
+
+    def interview_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "accepted": {"yes": True, "no": False}.get(data.get("accepted")),
+            "declined_reason": data.get("declined_reason", ""),
+            "held_at": data.get("held_at"),
+            "childs_account": data.get("childs_account", ""),
+            "push_factors": data.get("push_factors", ""),
+            "pull_factors": data.get("pull_factors", ""),
+            "disclosures": data.get("disclosures", ""),
+            "people_and_places": data.get("people_and_places", ""),
+            "shared_with": list(data.get("shared_with") or []),
+            "actions": data.get("actions", ""),
+        }
+
+
+class NotHeldForm(GovukForm):
+    required_messages = {"reason": "Enter why the return interview will not be held"}
+    reason = forms.CharField(label="Why will the return interview not be held?", widget=forms.Textarea, max_length=5000)
