@@ -166,6 +166,14 @@ LANTERN_SCREENING_THRESHOLDS = dict(zip(("low", "medium", "high"), map(int, _thr
 LANTERN_LEVEL_REVIEW_MONTHS = env_int("LANTERN_LEVEL_REVIEW_MONTHS", 3)
 LANTERN_SCREENING_RECENT_MONTHS = env_int("LANTERN_SCREENING_RECENT_MONTHS", 3)
 
+# Missing episodes: this many episodes starting within this many days is "repeat missing"; a
+# return interview is offered within this many elapsed hours of the return; an episode starting
+# within this many days of a change of worker is flagged (F19).
+LANTERN_REPEAT_MISSING_COUNT = env_int("LANTERN_REPEAT_MISSING_COUNT", 3)
+LANTERN_REPEAT_MISSING_DAYS = env_int("LANTERN_REPEAT_MISSING_DAYS", 90)
+LANTERN_RETURN_INTERVIEW_HOURS = env_int("LANTERN_RETURN_INTERVIEW_HOURS", 72)
+LANTERN_AFTER_CHANGE_OF_WORKER_DAYS = env_int("LANTERN_AFTER_CHANGE_OF_WORKER_DAYS", 90)
+
 # Emergency ("break glass") access lasts this many hours.
 LANTERN_BREAK_GLASS_HOURS = env_int("LANTERN_BREAK_GLASS_HOURS", 4)
 # Where links in emails point.

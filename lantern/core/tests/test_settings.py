@@ -48,10 +48,13 @@ def test_demo_generator_refuses_a_production_configuration():
 
 
 def test_screening_settings_come_from_the_environment():
-    result = _manage("shell", "-c", "from django.conf import settings as s; print(s.LANTERN_SCREENING_THRESHOLDS, s.LANTERN_LEVEL_REVIEW_MONTHS)",
-                     extra_env={"LANTERN_SCREENING_THRESHOLDS": "5,10,15", "LANTERN_LEVEL_REVIEW_MONTHS": "2"})
+    result = _manage(
+        "shell", "-c",
+        "from django.conf import settings as s; print(s.LANTERN_SCREENING_THRESHOLDS, s.LANTERN_LEVEL_REVIEW_MONTHS, s.LANTERN_RETURN_INTERVIEW_HOURS)",
+        extra_env={"LANTERN_SCREENING_THRESHOLDS": "5,10,15", "LANTERN_LEVEL_REVIEW_MONTHS": "2", "LANTERN_RETURN_INTERVIEW_HOURS": "48"},
+    )
     assert result.returncode == 0, result.stderr
-    assert "{'low': 5, 'medium': 10, 'high': 15} 2" in result.stdout
+    assert "{'low': 5, 'medium': 10, 'high': 15} 2 48" in result.stdout
     for bad_value in ("5,10", "10,5,15", "a,b,c"):
         bad = _manage("check", extra_env={"LANTERN_SCREENING_THRESHOLDS": bad_value})
         assert bad.returncode != 0 and "takes three whole numbers that rise" in bad.stderr, bad_value
