@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .models import AccessLogEntry, BreakGlassGrant, Child, ChildIdentifier, Involvement, TimelineEvent, normalise_identifier, normalise_text
+from .models import AccessLogEntry, AccessPurpose, BreakGlassGrant, Child, ChildIdentifier, Involvement, TimelineEvent, normalise_identifier, normalise_text
 from .rules import active_involvement_exists, can_edit_child, can_see_access_log, current_break_glass
 
 
@@ -60,6 +60,21 @@ def access_child(user, child_id, *, purpose: str, path: str = "", require=None) 
     child.viewed_through_break_glass = grant
     child.user_may_edit = involved  # the same test as rules.can_edit_child, already answered
     return child
+
+
+def access_child_record(user, queryset, record_id, *, path: str = ""):
+    """A record about one child (a referral, a screening, a missing episode …) from `queryset`,
+    if `user` may see its child, with the read written to the child's access log; otherwise 404,
+    whether the record does not exist or is hidden."""
+    try:
+        pk = int(record_id)
+    except (TypeError, ValueError):
+        raise Http404("Not found") from None
+    record = queryset.filter(pk=pk).first()
+    if record is None:
+        raise Http404("Not found")
+    record.child = access_child(user, record.child_id, purpose=AccessPurpose.PAGE, path=path)
+    return record
 
 
 DATE_PATTERNS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y")

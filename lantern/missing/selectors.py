@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from lantern.children import timeline
 from lantern.children.models import AccessPurpose, Child, Involvement, TimelineEvent
-from lantern.children.selectors import access_child, children_visible_to
+from lantern.children.selectors import access_child_record, access_child, children_visible_to
 from lantern.core.dates import LONDON, local_today
 
 from .conf import after_change_of_worker_days, return_interview_hours
@@ -118,20 +117,15 @@ def episodes_visible_to(user) -> QuerySet[MissingEpisode]:
 def access_episode(user, episode_id, *, path: str = "") -> MissingEpisode:
     """The episode, if `user` may see its child, with the read written to the child's access
     log; otherwise 404, never a hint that it exists."""
-    try:
-        pk = int(episode_id)
-    except (TypeError, ValueError):
-        raise Http404("Episode not found") from None
-    episode = (
+    return access_child_record(
+        user,
         MissingEpisode.objects.select_related(
             "reported_by", "reporting_agency", "return_recorded_by", "interview", "interview__offered_by",
             "interview__offered_by_agency", "interview__outcome_recorded_by",
-        ).filter(pk=pk).first()
+        ),
+        episode_id,
+        path=path,
     )
-    if episode is None:
-        raise Http404("Episode not found")
-    episode.child = access_child(user, episode.child_id, purpose=AccessPurpose.PAGE, path=path)
-    return episode
 
 
 def missing_child_for(user, child_id, *, path: str = "") -> Child:

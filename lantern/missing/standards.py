@@ -47,7 +47,7 @@ def return_interview_overdue(today):
 
 
 @rule(
-    id="MIS.repeat-missing",
+    id="F06.repeat-missing",
     finding="F06",
     title="Repeatedly missing",
     severity=Severity.WARNING,

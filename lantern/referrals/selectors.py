@@ -9,11 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
 from lantern.children.models import AccessPurpose, Child, Involvement
-from lantern.children.selectors import access_child, children_visible_to
+from lantern.children.selectors import access_child_record, access_child, children_visible_to
 from lantern.core.dates import local_today
 from lantern.partnership.models import Agency, AgencyType
 
@@ -110,17 +109,9 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
 def access_referral(user, referral_id, *, path: str = "") -> Referral:
     """The referral, if `user` may see its child, with the read written to the child's access
     log; otherwise 404, never a hint that it exists."""
-    try:
-        pk = int(referral_id)
-    except (TypeError, ValueError):
-        raise Http404("Not found") from None
-    referral = (
-        Referral.objects.select_related("referring_agency", "referrer", "outcome_decided_by").filter(pk=pk).first()
+    return access_child_record(
+        user, Referral.objects.select_related("referring_agency", "referrer", "outcome_decided_by"), referral_id, path=path
     )
-    if referral is None:
-        raise Http404("Not found")
-    referral.child = access_child(user, referral.child_id, purpose=AccessPurpose.PAGE, path=path)
-    return referral
 
 
 def referral_child_for(user, child_id, *, path: str = "") -> Child:

@@ -5,11 +5,10 @@ import datetime as dt
 
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from lantern.children.models import Child, Involvement
-from lantern.children.selectors import access_child
+from lantern.children.selectors import access_child_record
 from lantern.core.dates import local_today
 from lantern.partnership.models import AGENCY_CASE_ROLES, Agency, Membership, Role, User
 from lantern.partnership.selectors import hub_members, hub_membership  # noqa: F401  (hub_members used by services)
@@ -125,17 +124,14 @@ def screenings_to_decide_on(child: Child, *, today: dt.date | None = None) -> li
 
 def screening_for(user, screening_id, *, path: str = "") -> Screening:
     """A screening with its indicators, if `user` may see its child (the read is logged); else 404."""
-    from lantern.children.models import AccessPurpose
-
-    screening = (
-        Screening.objects.select_related("agency", "screened_by", "referral_confirmed_by")
-        .prefetch_related(Prefetch("indicators", queryset=ScreeningIndicator.objects.order_by("id")))
-        .filter(pk=screening_id).first()
+    return access_child_record(
+        user,
+        Screening.objects.select_related("agency", "screened_by", "referral_confirmed_by").prefetch_related(
+            Prefetch("indicators", queryset=ScreeningIndicator.objects.order_by("id"))
+        ),
+        screening_id,
+        path=path,
     )
-    if screening is None:
-        raise Http404("Not found")
-    screening.child = access_child(user, screening.child_id, purpose=AccessPurpose.PAGE, path=path)
-    return screening
 
 
 # The child page -------------------------------------------------------------------------------

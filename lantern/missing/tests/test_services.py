@@ -22,7 +22,7 @@ from lantern.standards.models import Alert
 from lantern.standards.services import run_scan
 
 OVERDUE = "F06.return-interview-overdue"
-REPEAT = "MIS.repeat-missing"
+REPEAT = "F06.repeat-missing"
 
 
 def _child(p, **kwargs):
