@@ -52,9 +52,14 @@ def add_demo_missing(*, rng: random.Random, child, today: dt.date, staff_by_agen
         reporter_agency, reporters = None, [hub_user]
     _, interviewers = _staff(staff_by_agency, involvements, {AgencyType.YOUTH_SERVICE, AgencyType.VOLUNTARY, AgencyType.SOCIAL_CARE})
     interviewers = interviewers or [hub_user]
-    # Start times through the last year, oldest first, at least four days apart.
-    starts = sorted(now - dt.timedelta(days=rng.uniform(1, 360)) for _ in range(count))
-    still_missing = rng.random() < 0.04
+    # Start times through the last year, oldest first, at least four days apart. A child who goes
+    # missing again and again does so in the last few months (so the repeat-missing rule sees it),
+    # and some of them are missing now.
+    window = 80 if count >= 3 else 360
+    starts = sorted(now - dt.timedelta(days=rng.uniform(5, window)) for _ in range(count))
+    still_missing = count >= 3 and rng.random() < 0.3
+    if still_missing:
+        starts[-1] = now - dt.timedelta(hours=rng.uniform(2, 40))
     previous_end = None
     for index, started_at in enumerate(starts):
         if previous_end is not None and started_at < previous_end + dt.timedelta(days=4):
