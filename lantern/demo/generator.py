@@ -8,15 +8,13 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
 from stdnum.gb import upn as upn_module
 
 from lantern.children import services as child_services
 from lantern.children.models import Ethnicity, IdentifierKind, LegalStatus, Sex
 from lantern.core.dates import local_today
 from lantern.missing.demo import add_demo_missing
-from lantern.notifications.models import Notification
-from lantern.notifications.services import emails_suppressed
+from lantern.notifications.services import emails_suppressed, mark_read
 from lantern.referrals.demo import add_demo_referrals
 from lantern.risk.demo import add_demo_risk
 from lantern.partnership import services as partnership_services
@@ -141,7 +139,8 @@ def generate(*, children: int = 150, seed: int = 2026, today: dt.date | None = N
             add_demo_risk(rng=rng, child=child, today=today, staff_by_agency=staff, hub_user=hub_user, chair_user=chair_user)
             add_demo_missing(rng=rng, child=child, today=today, staff_by_agency=staff, hub_user=hub_user)
         # The messages those back-dated records sent are history: the demo's inboxes start read.
-        Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now())
+        for user in User.objects.filter(notifications__read_at__isnull=True).distinct():
+            mark_read(user=user)
     return DemoResult(created=True, children=children, logins=DEMO_LOGINS)
 
 

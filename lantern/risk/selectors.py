@@ -11,7 +11,7 @@ from lantern.children.models import Child, Involvement
 from lantern.children.selectors import access_child_record
 from lantern.core.dates import local_today
 from lantern.partnership.models import AGENCY_CASE_ROLES, Agency, Membership, Role, User
-from lantern.partnership.selectors import hub_members, hub_membership  # noqa: F401  (hub_members used by services)
+from lantern.partnership.selectors import hub_membership
 
 from .charts import level_step_chart
 from .conf import add_months, recent_screening_months

@@ -19,6 +19,7 @@ from lantern.core.concurrency import ConcurrentEditError, save_versioned
 from lantern.core.dates import age_on, local_today
 from lantern.notifications.services import notify
 from lantern.partnership.models import Agency
+from lantern.partnership.selectors import hub_members
 
 from . import scoring
 from .catalogue import INDICATOR_ID, Catalogue, catalogue_document, current_catalogue, parse_catalogue
@@ -35,7 +36,7 @@ from .models import (
     When,
 )
 from .rules import can_administer_catalogue, can_decide_level, can_screen_child
-from .selectors import current_levels, hub_members, people_to_tell, screening_agencies_for
+from .selectors import current_levels, people_to_tell, screening_agencies_for
 
 SCREENING_COMPLETED = timeline.register_kind("screening_completed", "Screening completed")
 REFERRAL_CONFIRMED = timeline.register_kind("social_care_referral_confirmed", "Referral to children's social care confirmed")

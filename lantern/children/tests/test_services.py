@@ -124,6 +124,7 @@ def test_recording_the_same_identifier_again_is_refused(partnership):
     assert child.identifiers.count() == 1
 
 
+@pytest.mark.finding("F43")
 def test_concurrent_edit_is_refused_not_lost(partnership):
     p = partnership
     child = register_child(by=p.school_lead, first_name="Amber")
@@ -139,6 +140,7 @@ def test_concurrent_edit_is_refused_not_lost(partnership):
     assert child.version == stale_version + 1
 
 
+@pytest.mark.finding("F43")
 def test_every_change_is_kept_in_history_with_who_and_why(partnership):
     p = partnership
     child = register_child(by=p.school_lead, first_name="Amber")
@@ -153,6 +155,7 @@ def test_every_change_is_kept_in_history_with_who_and_why(partnership):
     assert child.history.count() == 2
 
 
+@pytest.mark.finding("F43")
 def test_case_data_is_never_hard_deleted(partnership):
     child = register_child(by=partnership.school_lead)
     with pytest.raises(HardDeleteRefused):
