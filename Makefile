@@ -8,6 +8,8 @@ NPM_STAMP := node_modules/.installed
 CSS := lantern/core/static/lantern/lantern.css
 PYTEST_ARGS ?=
 
+CHROMIUM := /usr/bin/chromium
+
 .PHONY: demo install lint test test-fast e2e bench serve worker css clean check-deploy
 
 $(VENV)/bin/python:
@@ -27,6 +29,15 @@ $(CSS): $(NPM_STAMP) lantern/core/scss/lantern.scss
 	npm run --silent build:css
 
 install: $(STAMP) $(NPM_STAMP) $(CSS)
+
+# The end-to-end tests drive Debian's Chromium; install it when it is missing and we may.
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium for the end-to-end tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "The end-to-end tests need Debian's chromium at $(CHROMIUM): sudo apt-get install chromium"; exit 1; \
+	fi
 
 css: $(NPM_STAMP)
 	npm run --silent build:css
@@ -50,13 +61,13 @@ worker: install
 lint: install
 	$(VENV)/bin/ruff check lantern tests bench conftest.py
 
-test: install lint
+test: install lint $(CHROMIUM)
 	$(PY) -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
 test-fast: install
 	$(PY) -m pytest -q -n 2 --dist loadfile -m "not e2e" $(PYTEST_ARGS)
 
-e2e: install
+e2e: install $(CHROMIUM)
 	$(PY) -m pytest -q -m e2e $(PYTEST_ARGS)
 
 bench: install

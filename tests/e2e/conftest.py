@@ -24,11 +24,12 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 
 @pytest.fixture(scope="session")
 def browser():
+    # A missing browser fails the run loudly: the end-to-end tests are never skipped.
     if not Path(CHROMIUM_PATH).exists():
-        pytest.skip(f"No browser at {CHROMIUM_PATH}")
+        pytest.fail(f"No browser at {CHROMIUM_PATH}: install Debian's chromium (apt-get install chromium)", pytrace=False)
     if not AXE_PATH.exists():
-        pytest.skip("axe-core is not installed: run npm install")
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+        pytest.fail("axe-core is not installed: run npm ci", pytrace=False)
+    from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
         try:
