@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo install lint test test-fast e2e bench serve worker css clean check-deploy
+.PHONY: demo install system lint test test-fast e2e bench serve worker css clean check-deploy
 
 $(VENV)/bin/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Lantern needs Python 3.11 ($(PYTHON) not found)"; exit 1; }
@@ -30,19 +30,22 @@ $(CSS): $(NPM_STAMP) lantern/core/scss/lantern.scss
 
 install: $(STAMP) $(NPM_STAMP) $(CSS)
 
-# The end-to-end tests drive Debian's Chromium; install it when it is missing and we may.
-$(CHROMIUM):
-	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "Installing Debian's chromium for the end-to-end tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+# Debian packages: Chromium for the end-to-end tests, and Pango, HarfBuzz and the Liberation fonts
+# for WeasyPrint's PDF minutes. Installed when missing, if we may; otherwise we say what to install.
+SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation
+system:
+	@if [ -x $(CHROMIUM) ] && ldconfig -p | grep -q libpangoft2-1.0.so.0 && ldconfig -p | grep -q libharfbuzz-subset.so.0; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian packages: $(SYSTEM_PACKAGES)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	else \
-	  echo "The end-to-end tests need Debian's chromium at $(CHROMIUM): sudo apt-get install chromium"; exit 1; \
+	  echo "Lantern needs these Debian packages: sudo apt-get install $(SYSTEM_PACKAGES)"; exit 1; \
 	fi
 
 css: $(NPM_STAMP)
 	npm run --silent build:css
 
-demo: install
+demo: install system
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py seed_demo
 	$(PY) manage.py run_standards --schedule
@@ -61,13 +64,13 @@ worker: install
 lint: install
 	$(VENV)/bin/ruff check lantern tests bench conftest.py
 
-test: install lint $(CHROMIUM)
+test: install lint system
 	$(PY) -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
 test-fast: install
 	$(PY) -m pytest -q -n 2 --dist loadfile -m "not e2e" $(PYTEST_ARGS)
 
-e2e: install $(CHROMIUM)
+e2e: install system
 	$(PY) -m pytest -q -m e2e $(PYTEST_ARGS)
 
 bench: install
