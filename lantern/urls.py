@@ -23,6 +23,8 @@ urlpatterns = [
     path("referrals/", include("lantern.referrals.urls")),
     path("risk/", include("lantern.risk.urls")),
     path("missing/", include("lantern.missing.urls")),
+    path("meetings/", include("lantern.meetings.urls")),
+    path("education/", include("lantern.education.urls")),
     path("worklist/", include("lantern.standards.urls")),
     path("messages/", include("lantern.notifications.urls")),
     path("partnership/", include("lantern.partnership.urls")),

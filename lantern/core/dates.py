@@ -45,3 +45,26 @@ def age_on(date_of_birth: dt.date, on: dt.date) -> int:
     if (on.month, on.day) < (date_of_birth.month, date_of_birth.day):
         years -= 1
     return years
+
+
+def when(value: dt.datetime) -> str:
+    """'Saturday 24 October 2026 at 10:00', in London time."""
+    local = value.astimezone(LONDON)
+    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}"
+
+
+def long_date(value: dt.datetime | dt.date) -> str:
+    """'24 December 2027', in London time for a datetime."""
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(LONDON).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """The number of working days after `start` up to and including `end` (0 if `end` is not later)."""
+    count, day = 0, start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return count

@@ -8,6 +8,7 @@ from lantern.core.forms import GovukDateField, GovukForm
 from lantern.partnership.models import Agency
 
 from .models import EpisodeKind, MissingFrom
+from .ssda903 import MAX_BYTES, collection_year, current_collection_year
 
 TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
@@ -174,3 +175,77 @@ class InterviewForm(MomentMixin, GovukForm):
 class NotHeldForm(GovukForm):
     required_messages = {"reason": "Enter why the return interview will not be held"}
     reason = forms.CharField(label="Why will the return interview not be held?", widget=forms.Textarea, max_length=5000)
+
+
+# --- Exchange with national data (decision 0013) --------------------------------------------
+
+
+class ImportForm(GovukForm):
+    required_messages = {"file": "Select the SSDA903 Missing table to import"}
+    file = forms.FileField(
+        label="SSDA903 Missing table (a CSV file)",
+        help_text=f"Headings CHILD, DOB, MISSING, MIS_START, MIS_END; dates as dd/mm/yyyy. Up to {MAX_BYTES // (1024 * 1024)} MB.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].error_messages.update({
+            "empty": "The selected file is empty",
+            "invalid": "Select a file",
+            "missing": "Select the SSDA903 Missing table to import",
+        })
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(f"The selected file must be smaller than {MAX_BYTES // (1024 * 1024)} MB")
+        return upload
+
+    def data_bytes(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        upload.seek(0)
+        return upload.read()
+
+
+def collection_year_choices(today: dt.date) -> list[tuple[int, str]]:
+    latest = current_collection_year(today)
+    choices = []
+    for year in range(latest, latest - 6, -1):
+        first, last = collection_year(year)
+        choices.append((year, f"{year - 1} to {year} (1 April {first.year} to 31 March {last.year})"))
+    return choices
+
+
+class ExportYearForm(GovukForm):
+    required_messages = {"year": "Select the collection year"}
+    year = forms.TypedChoiceField(
+        label="Collection year", coerce=int,
+        help_text="Episodes that started in the year, of children in care at any time since the year began.",
+    )
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = collection_year_choices(today)
+        self.fields["year"].choices = choices
+        self.fields["year"].error_messages["invalid_choice"] = "Select one of the collection years listed"
+        self.fields["year"].initial = choices[1][0]  # the last year that has ended
+
+
+class AnnexAForm(GovukForm):
+    required_messages = {"on": "Enter the date of the list"}
+    on = GovukDateField(
+        label="Date of the list",
+        help_text="Children in care on this date, with their episodes in the 12 months up to and including it. "
+        "For example, 31 3 2026",
+    )
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["on"].initial = today
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on is not None and on > self.today:
+            raise forms.ValidationError("The date of the list must be today or in the past")
+        return on

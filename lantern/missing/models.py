@@ -74,8 +74,8 @@ class MissingEpisode(CaseRecord):
 
     @property
     def interview_due_at(self) -> dt.datetime | None:
-        """72 elapsed hours after the return (worked in UTC, so a change of the clocks in
-        between neither adds nor takes away an hour)."""
+        """LANTERN_RETURN_INTERVIEW_HOURS (72) elapsed hours after the return (worked in UTC, so
+        a change of the clocks in between neither adds nor takes away an hour)."""
         if self.returned_at is None:
             return None
         return self.returned_at.astimezone(dt.timezone.utc) + dt.timedelta(hours=return_interview_hours())

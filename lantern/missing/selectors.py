@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from lantern.children import timeline
@@ -14,7 +14,7 @@ from lantern.children.models import AccessPurpose, Child, Involvement, TimelineE
 from lantern.children.selectors import access_child_record, access_child, children_visible_to
 from lantern.core.dates import LONDON, local_today
 
-from .conf import after_change_of_worker_days, return_interview_hours
+from .conf import after_change_of_worker_days, repeat_missing_count, repeat_missing_days, return_interview_hours
 from .models import MissingEpisode, ReturnInterview
 
 
@@ -52,7 +52,8 @@ def _interview(episode: MissingEpisode) -> ReturnInterview | None:
 
 def interview_status(episode: MissingEpisode, *, now: dt.datetime | None = None) -> str:
     """Where the episode's return interview stands at `now` (default: now). The interview must
-    be offered within 72 elapsed hours of the return; an interview offered later is 'late'."""
+    be offered within LANTERN_RETURN_INTERVIEW_HOURS (72) elapsed hours of the return; an
+    interview offered later is 'late'."""
     now = now or timezone.now()
     if episode.returned_at is None:
         return Status.OPEN
@@ -88,7 +89,8 @@ def scan_moment(today: dt.date) -> dt.datetime:
 
 def overdue_interviews(*, at: dt.datetime) -> QuerySet[MissingEpisode]:
     """Returned episodes for which no return interview had been offered (nor recorded as not
-    held) by `at`, more than 72 hours after the return. Done in the database."""
+    held) by `at`, more than LANTERN_RETURN_INTERVIEW_HOURS (72) hours after the return. Done in
+    the database. Children whose record is closed are included: the F06 rule leaves them out."""
     at = at.astimezone(dt.timezone.utc)  # elapsed hours: subtract in UTC, never on the London clock
     settled = ReturnInterview.objects.filter(episode=OuterRef("pk")).filter(Q(offered_at__lte=at) | Q(not_held_at__lte=at))
     return MissingEpisode.objects.filter(
@@ -97,7 +99,7 @@ def overdue_interviews(*, at: dt.datetime) -> QuerySet[MissingEpisode]:
 
 
 def _interview_due_filter(now: dt.datetime) -> Q:
-    """Returned, nothing offered nor recorded as not held, still within the 72 hours."""
+    """Returned, nothing offered nor recorded as not held, still within the hours allowed."""
     now = now.astimezone(dt.timezone.utc)
     return Q(returned_at__gte=now - dt.timedelta(hours=return_interview_hours())) & _unsettled()
 
@@ -236,23 +238,25 @@ def episode_page(user, episode: MissingEpisode) -> EpisodePage:
     )
 
 
-RECENT_DAYS = 90
 LATEST = 5
 
 
 def child_missing_section(user, child: Child) -> dict:
     """The child page's Missing episodes section: one query for a child never missing (most
-    children), at most four whatever the number of episodes otherwise."""
+    children), at most four whatever the number of episodes otherwise. Episodes are counted over
+    the repeat-missing period (LANTERN_REPEAT_MISSING_DAYS, 90 days)."""
     from .charts import episodes_by_month
 
     episodes = list(MissingEpisode.objects.filter(child=child).select_related("interview").order_by("-started_at", "-id"))
-    context = {"episodes": [], "open_episode": None, "recent_count": 0, "after_change": [], "chart": None, "total": 0}
+    recent_days = repeat_missing_days()
+    context = {"episodes": [], "open_episode": None, "recent_count": 0, "recent_days": recent_days, "after_change": [],
+               "chart": None, "total": 0}
     if not episodes:
         return context
     now = timezone.now()
     _with_status(episodes, now)
     flag_after_change_of_worker(episodes, worker_changes(child))
-    since = now - dt.timedelta(days=RECENT_DAYS)
+    since = now - dt.timedelta(days=recent_days)
     context.update(
         episodes=episodes[:LATEST],
         total=len(episodes),
@@ -262,3 +266,19 @@ def child_missing_section(user, child: Child) -> dict:
         chart=episodes_by_month(episodes, today=local_today()),
     )
     return context
+
+
+def repeatedly_missing(at: dt.datetime) -> QuerySet:
+    """(child id, number of episodes, first start) for each child whose record is open with
+    LANTERN_REPEAT_MISSING_COUNT or more episodes starting in the LANTERN_REPEAT_MISSING_DAYS
+    days up to `at`. One query: the repeat-missing rule and the meeting agenda both start here."""
+    return (
+        MissingEpisode.objects.filter(
+            started_at__gt=at - dt.timedelta(days=repeat_missing_days()), started_at__lte=at, child__closed_at__isnull=True
+        )
+        .values("child_id")
+        .annotate(n=Count("pk"), first=Min("started_at"))
+        .filter(n__gte=repeat_missing_count())
+        .order_by("child_id")
+        .values_list("child_id", "n", "first")
+    )

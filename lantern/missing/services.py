@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from lantern.children import timeline
 from lantern.children.models import Child, Involvement
-from lantern.core.dates import LONDON
+from lantern.core.dates import LONDON, local_today, when
 from lantern.notifications.services import notify
 from lantern.partnership.models import AGENCY_CASE_ROLES, Agency, Membership
 
+from .conf import return_interview_hours
 from .models import EpisodeKind, MissingEpisode, MissingFrom, ReturnInterview
 from .rules import acting_agency_ids, can_record_for_child
 
@@ -25,12 +26,6 @@ RETURN_INTERVIEW_OFFERED = timeline.register_kind("return_interview_offered", "R
 RETURN_INTERVIEW_RECORDED = timeline.register_kind("return_interview_recorded", "Return interview")
 
 NOTIFICATION_CATEGORY = "missing"
-
-
-def when(value: dt.datetime) -> str:
-    """'Saturday 24 October 2026 at 10:00', in London time."""
-    local = value.astimezone(LONDON)
-    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}"
 
 
 def _acting_agency(user, agency: Agency | None) -> Agency:
@@ -66,24 +61,43 @@ def involved_recipients(child: Child) -> list:
     ]
 
 
-def overlap_error(child: Child, *, start: dt.datetime, end: dt.datetime | None, exclude_pk: int | None = None) -> str | None:
+def periods_overlap(start, end, other_start, other_end) -> bool:
+    """Whether two episodes clash. Works on datetimes (Lantern's episodes) and on dates (the
+    SSDA903 Missing table) alike; an end of None means still open. Episodes are half-open
+    intervals: one may start the moment another ends, and an episode that starts and ends at the
+    same moment clashes only with one it falls strictly inside. Two open episodes always clash,
+    and nothing may start while another is open."""
+    if end is None and other_end is None:
+        return True
+    if other_end is None:
+        return end > other_start
+    if end is None:
+        return other_end > start
+    return start < other_end and other_start < end
+
+
+def overlap_error(
+    child: Child, *, start: dt.datetime, end: dt.datetime | None, exclude_pk: int | None = None, others=None,
+) -> str | None:
     """Why an episode from `start` to `end` (None: still missing) cannot be recorded for the
     child, or None. Episodes are half-open intervals: a child may go missing again the moment they
-    return, but two episodes never overlap and only one is open at a time."""
-    others = MissingEpisode.objects.filter(child=child).exclude(pk=exclude_pk).order_by("started_at")
+    return, but two episodes never overlap and only one is open at a time. `others`, when given,
+    are the child's episodes already read (an importer reads them all at once); otherwise they
+    are read here."""
+    if others is None:
+        others = MissingEpisode.objects.filter(child=child).exclude(pk=exclude_pk).order_by("started_at")
     for other in others:
-        if other.returned_at is None:
-            if end is None or end > other.started_at:
-                return (
-                    f"{child.display_name} has been missing since {when(other.started_at)} and has not been recorded as "
-                    "returned. Record that return first, or correct the dates"
-                )
+        if not periods_overlap(start, end, other.started_at, other.returned_at):
             continue
-        if start < other.returned_at and (end is None or other.started_at < end):
+        if other.returned_at is None:
             return (
-                f"This overlaps the episode from {when(other.started_at)} to {when(other.returned_at)}. "
-                "Episodes cannot overlap: check the dates and times"
+                f"{child.display_name} has been missing since {when(other.started_at)} and has not been recorded as "
+                "returned. Record that return first, or correct the dates"
             )
+        return (
+            f"This overlaps the episode from {when(other.started_at)} to {when(other.returned_at)}. "
+            "Episodes cannot overlap: check the dates and times"
+        )
     return None
 
 
@@ -108,7 +122,7 @@ def _episode_url(episode: MissingEpisode) -> str:
     return reverse("missing:detail", args=[episode.pk])
 
 
-def _returned(*, by, episode: MissingEpisode) -> None:
+def _returned(*, by, episode: MissingEpisode, notify_involved: bool = True) -> None:
     url = _episode_url(episode)
     due = episode.interview_due_at
     timeline.record_event(
@@ -117,6 +131,8 @@ def _returned(*, by, episode: MissingEpisode) -> None:
         f"{when(episode.started_at)}",
         detail=episode.condition_on_return,
     )
+    if not notify_involved:
+        return
     notify(
         recipients=involved_recipients(episode.child), category=NOTIFICATION_CATEGORY, child=episode.child, url=url, exclude=by,
         subject="A child you work with has returned from a missing episode",
@@ -141,10 +157,13 @@ def record_missing_episode(
     found_with: str = "",
     condition_on_return: str = "",
     exposed_to: str = "",
+    notify_involved: bool = True,
 ) -> MissingEpisode:
     """Record that a child went missing (or was away without authorisation). Anyone who may see
     the child may record it. While the episode is open, every practitioner and manager of every
-    involved agency is told. A return already known may be recorded at the same time."""
+    involved agency is told. A return already known may be recorded at the same time.
+    `notify_involved=False` records it without telling anyone (the SSDA903 import, for episodes
+    long over: decision 0013); the timeline still shows it."""
     if not can_record_for_child(by, child):
         raise PermissionDenied("You can only record a missing episode for a child whose record you can see.")
     _aware(started_at, "started_at")
@@ -196,14 +215,14 @@ def record_missing_episode(
         f"{', police reference ' + episode.police_reference if episode.police_reference else ''}",
         detail=episode.circumstances,
     )
-    if returned_at is None:
+    if returned_at is not None:
+        _returned(by=by, episode=episode, notify_involved=notify_involved)
+    elif notify_involved:
         notify(
             recipients=involved_recipients(child), category=NOTIFICATION_CATEGORY, child=child, url=url, exclude=by,
             subject=f"A child you work with is {'missing' if kind == EpisodeKind.MISSING else 'away without authorisation'}",
             body=f"{by.full_name} of {acting_for.name} reported the child {label.lower()} since {when(started_at)}.",
         )
-    else:
-        _returned(by=by, episode=episode)
     return episode
 
 
@@ -219,7 +238,8 @@ def record_return(
     condition_on_return: str = "",
     exposed_to: str = "",
 ) -> MissingEpisode:
-    """Record the child's return. The return interview falls due 72 hours later."""
+    """Record the child's return. The return interview falls due LANTERN_RETURN_INTERVIEW_HOURS
+    (72) elapsed hours later."""
     if not can_record_for_child(by, episode.child):
         raise PermissionDenied("You can only record a return for a child whose record you can see.")
     _aware(returned_at, "returned_at")
@@ -306,7 +326,8 @@ def offer_return_interview(
     timeline.record_event(
         child=locked.child, kind=RETURN_INTERVIEW_OFFERED.code, actor=by, agency=acting_for, occurred_at=offered_at,
         url=_episode_url(locked),
-        summary=f"Return interview offered by {by.full_name} ({acting_for.name}){' – later than 72 hours after return' if late else ''}",
+        summary=f"Return interview offered by {by.full_name} ({acting_for.name})"
+        f"{f' – later than {return_interview_hours()} hours after return' if late else ''}",
     )
     return interview
 
@@ -410,3 +431,39 @@ def record_interview_not_held(*, by, episode: MissingEpisode, reason: str) -> Re
         summary="Return interview not held", detail=reason,
     )
     return interview
+
+
+def _importing_agency(by) -> Agency:
+    """The agency an import is recorded for: the one the hub member holds the hub role in."""
+    ids = sorted(by.access.hub_agency_ids) or sorted(acting_agency_ids(by))
+    if len(ids) != 1:
+        raise PermissionDenied("You hold the hub role in more than one agency, so Lantern cannot tell which to record the import for.")
+    return Agency.objects.get(pk=ids[0])
+
+
+def import_ssda903_missing(*, by, data: bytes):
+    """Import an SSDA903 Missing table (decision 0013): all of it or, if anything in it is
+    wrong, none of it. Only the hub may. Rows already recorded are skipped, so importing the same
+    file twice changes nothing. Each new episode is recorded through `record_missing_episode`,
+    for the hub member's agency, from a care placement, at 00:00 London time on its dates; the
+    child's timeline shows it, but only an episode still open tells the people working with the
+    child. Returns an `ssda903.ImportResult`; raises `ssda903.Rejected` with every problem."""
+    from . import ssda903  # ssda903 reads through this module's overlap check
+
+    if not (by.is_authenticated and by.access.is_hub):
+        raise PermissionDenied("Only the exploitation hub can import SSDA903 data.")
+    agency = _importing_agency(by)
+    with transaction.atomic():
+        plan = ssda903.plan_import(data, today=local_today())
+        if plan.problems:
+            raise ssda903.Rejected(plan.problems)
+        for row, child in plan.new:
+            try:
+                record_missing_episode(
+                    by=by, child=child, kind=row.kind, missing_from=MissingFrom.PLACEMENT, agency=agency,
+                    started_at=ssda903.start_of(row.start), returned_at=ssda903.start_of(row.end) if row.end else None,
+                    circumstances=ssda903.IMPORT_NOTE, notify_involved=row.end is None,
+                )
+            except ValidationError as exc:  # someone recorded a clashing episode since the file was checked
+                raise ssda903.Rejected([ssda903.Problem(row.row, "MIS_START", ssda903.format_date(row.start), " ".join(exc.messages))]) from None
+    return ssda903.ImportResult(imported=len(plan.new), skipped_rows=tuple(r.row for r in plan.skipped))

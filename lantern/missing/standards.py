@@ -1,34 +1,35 @@
 """Rules of the standards engine that watch missing episodes: a return interview not offered
-within 72 hours of the return (F06), and a child who keeps going missing (F06)."""
+within LANTERN_RETURN_INTERVIEW_HOURS (72) hours of the return (F06), and a child who keeps
+going missing (F06). Both leave out children whose record is closed."""
 
 import datetime as dt
 import math
 
-from django.db.models import Count, Min
 
 from lantern.core.dates import LONDON
 from lantern.standards.models import Audience, Severity
 from lantern.standards.registry import AlertSpec, rule
 
-from .conf import repeat_missing_count, repeat_missing_days, return_interview_hours
-from .models import MissingEpisode
-from .selectors import overdue_interviews, scan_moment
-from .services import when
+from .conf import repeat_missing_days, return_interview_hours
+from .selectors import overdue_interviews, repeatedly_missing, scan_moment
+from lantern.core.dates import when
 
 
 @rule(
     id="F06.return-interview-overdue",
     finding="F06",
-    title="Return interview not offered within 72 hours",
+    title="Return interview overdue",
     severity=Severity.URGENT,
     audience=Audience.INVOLVED,
 )
 def return_interview_overdue(today):
     """A returned episode with no return interview offered (nor recorded as not held) more than
-    72 elapsed hours after the return. One query."""
+    LANTERN_RETURN_INTERVIEW_HOURS (72) elapsed hours after the return, for a child whose record
+    is not closed. One query."""
     at = scan_moment(today)
     rows = (
         overdue_interviews(at=at)
+        .filter(child__closed_at__isnull=True)
         .values_list("pk", "child_id", "returned_at")
         .order_by("returned_at", "pk")
     )
@@ -56,16 +57,8 @@ def return_interview_overdue(today):
 def repeat_missing(today):
     """A child with LANTERN_REPEAT_MISSING_COUNT or more episodes starting in the last
     LANTERN_REPEAT_MISSING_DAYS days: propose them for the next exploitation meeting. One query."""
-    at = scan_moment(today)
-    count, days = repeat_missing_count(), repeat_missing_days()
-    rows = (
-        MissingEpisode.objects.filter(started_at__gt=at - dt.timedelta(days=days), started_at__lte=at, child__closed_at__isnull=True)
-        .values("child_id")
-        .annotate(n=Count("pk"), first=Min("started_at"))
-        .filter(n__gte=count)
-        .order_by("child_id")
-        .values_list("child_id", "n", "first")
-    )
+    days = repeat_missing_days()
+    rows = repeatedly_missing(scan_moment(today))
     for child_id, n, first in rows:
         yield AlertSpec(
             key=f"child:{child_id}",

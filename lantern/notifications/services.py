@@ -28,6 +28,8 @@ CATEGORY_LABELS = {
     "screening": "a screening of a child you work with",
     "referral": "a referral to the exploitation hub",
     "missing": "a child you work with who is missing or has returned",
+    "meetings": "a meeting about children your agency works with",
+    "education": "the education of a child you work with",
 }
 
 

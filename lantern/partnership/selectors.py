@@ -32,3 +32,32 @@ def professionals_of(agency: Agency):
     return User.objects.filter(
         is_active=True, memberships__agency=agency, memberships__ended_at__isnull=True
     ).distinct().order_by("full_name")
+
+
+def case_workers(agency_ids) -> QuerySet[User]:
+    """The active practitioners and managers of the given agencies: who is told when something
+    reaches an agency."""
+    from .models import AGENCY_CASE_ROLES
+
+    return User.objects.filter(
+        Exists(Membership.objects.filter(
+            user=OuterRef("pk"), agency_id__in=list(agency_ids), agency__is_active=True, role__in=sorted(AGENCY_CASE_ROLES), ended_at__isnull=True,
+        )),
+        is_active=True,
+    ).order_by("pk")
+
+
+def people_with_roles(roles) -> QuerySet[User]:
+    """Active users holding one of `roles` in an active agency, by name: for example everyone
+    who may chair a meeting."""
+    held = Membership.objects.filter(user=OuterRef("pk"), role__in=sorted(roles), ended_at__isnull=True, agency__is_active=True)
+    return User.objects.filter(Exists(held), is_active=True).order_by("full_name", "pk")
+
+
+def people_in_agencies(agency_ids) -> QuerySet[Membership]:
+    """The current memberships of active people in the given agencies, with the person and the
+    agency, by agency then name: one query for choosing someone from several agencies."""
+    return (
+        Membership.objects.filter(agency_id__in=sorted(agency_ids), ended_at__isnull=True, agency__is_active=True, user__is_active=True)
+        .select_related("user", "agency").order_by("agency__name", "user__full_name", "user_id")
+    )

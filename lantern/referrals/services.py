@@ -12,7 +12,7 @@ from lantern.children import timeline
 from lantern.children.models import Child
 from lantern.children.rules import can_view_child
 from lantern.children.services import register_child, validate_date_of_birth
-from lantern.core.dates import LONDON, add_working_days, local_today
+from lantern.core.dates import LONDON, add_working_days, local_today, long_date
 from lantern.notifications.services import notify
 from lantern.partnership.models import AGENCY_CASE_ROLES, Agency, AgencyType, Membership
 from lantern.partnership.selectors import hub_members
@@ -36,13 +36,6 @@ CHECKING_AGENCY_NAMES = {
     AgencyType.EDUCATION: "a school or education service",
     AgencyType.YOUTH_JUSTICE: "the youth justice service",
 }
-
-
-def long_date(value: dt.datetime | dt.date) -> str:
-    """'24 December 2027', in London time for a datetime."""
-    if isinstance(value, dt.datetime):
-        value = value.astimezone(LONDON).date()
-    return f"{value.day} {value:%B %Y}"
 
 
 def outcome_due_on(received_at: dt.datetime) -> dt.date:

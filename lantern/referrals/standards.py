@@ -6,7 +6,7 @@ from lantern.standards.registry import AlertSpec, rule
 
 from .models import EXPECTABLE_CHECKS, CheckType, Referral
 from .selectors import with_missing_checks
-from .services import long_date
+from lantern.core.dates import long_date
 
 
 def _days(n: int) -> str:

@@ -37,6 +37,7 @@ from .models import (
 )
 from .rules import can_administer_catalogue, can_decide_level, can_screen_child
 from .selectors import current_levels, people_to_tell, screening_agencies_for
+from .signals import level_decided
 
 SCREENING_COMPLETED = timeline.register_kind("screening_completed", "Screening completed")
 REFERRAL_CONFIRMED = timeline.register_kind("social_care_referral_confirmed", "Referral to children's social care confirmed")
@@ -351,6 +352,7 @@ def decide_risk_level(
         body=f"{words}. Decided by {by.full_name} ({DecisionSource(source).label.lower()}). "
         f"Next review by {next_review_on:%d/%m/%Y}. Open the child's page to see why.",
     )
+    level_decided.send(sender=RiskDecision, child=child, decision=decision, previous=previous)
     return decision
 
 

@@ -115,25 +115,33 @@ def decide(request, child_id: int):
     available = selectors.screenings_to_decide_on(child)
     form = DecideLevelForm(request.POST or None, screenings=available, current=current, user=request.user)
     if request.method == "POST" and form.is_valid():
-        failed = False
-        data = dict(form.cleaned_data)  # errors added below remove fields from cleaned_data
-        with transaction.atomic():
-            for kind, level, departure in form.decisions():
-                try:
-                    services.decide_risk_level(
-                        by=request.user, child=child, kind=kind, level=level, departure_reason=departure,
-                        reason=data["reason"], screenings=data["screenings"], next_review_on=data["next_review_on"],
-                        source=data["source"], expected_current=data[f"current_{kind}"],
-                    )
-                except ValidationError as exc:
-                    failed = True
-                    _apply_kind_errors(form, exc, kind)
-            if failed:
-                transaction.set_rollback(True)
-        if not failed:
+        recorded = record_level_decisions(form, lambda kind, level, departure_reason, data: services.decide_risk_level(
+            by=request.user, child=child, kind=kind, level=level, departure_reason=departure_reason,
+            reason=data["reason"], screenings=data["screenings"], next_review_on=data["next_review_on"],
+            source=data["source"], expected_current=data[f"current_{kind}"],
+        ))
+        if recorded:
             messages.success(request, "The decision is recorded and everyone working with the child has been told")
             return redirect("children:detail", child.pk)
     return render(request, "risk/decide.html", {"form": form, "child": child, "current": current, "screenings": available})
+
+
+def record_level_decisions(form, decide) -> bool:
+    """Record each level chosen on a valid DecideLevelForm with `decide(kind, level,
+    departure_reason, data)`: all of them or none. A refusal is shown on the form against the
+    kind it concerns. True when every decision was recorded."""
+    failed = False
+    data = dict(form.cleaned_data)  # errors added below remove fields from cleaned_data
+    with transaction.atomic():
+        for kind, level, departure in form.decisions():
+            try:
+                decide(kind, level, departure, data)
+            except ValidationError as exc:
+                failed = True
+                _apply_kind_errors(form, exc, kind)
+        if failed:
+            transaction.set_rollback(True)
+    return not failed
 
 
 def _apply_kind_errors(form, exc: ValidationError, kind: str) -> None:

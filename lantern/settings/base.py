@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "lantern.risk",
     "lantern.referrals",
     "lantern.missing",
+    "lantern.education",
+    "lantern.meetings",
     "lantern.standards",
     "lantern.notifications",
     "lantern.demo",
@@ -173,6 +175,14 @@ LANTERN_REPEAT_MISSING_COUNT = env_int("LANTERN_REPEAT_MISSING_COUNT", 3)
 LANTERN_REPEAT_MISSING_DAYS = env_int("LANTERN_REPEAT_MISSING_DAYS", 90)
 LANTERN_RETURN_INTERVIEW_HOURS = env_int("LANTERN_RETURN_INTERVIEW_HOURS", 72)
 LANTERN_AFTER_CHANGE_OF_WORKER_DAYS = env_int("LANTERN_AFTER_CHANGE_OF_WORKER_DAYS", 90)
+
+# Meetings: a child at medium or high risk is due for review at a meeting after this many weeks;
+# decisions and actions go out within this many hours of the meeting, full minutes within this
+# many working days; an agency that has not acknowledged minutes after this many working days is chased.
+LANTERN_MEETING_REVIEW_WEEKS = env_int("LANTERN_MEETING_REVIEW_WEEKS", 8)
+LANTERN_DECISIONS_HOURS = env_int("LANTERN_DECISIONS_HOURS", 24)
+LANTERN_MINUTES_WORKING_DAYS = env_int("LANTERN_MINUTES_WORKING_DAYS", 10)
+LANTERN_MINUTES_ACKNOWLEDGE_WORKING_DAYS = env_int("LANTERN_MINUTES_ACKNOWLEDGE_WORKING_DAYS", 3)
 
 # Emergency ("break glass") access lasts this many hours.
 LANTERN_BREAK_GLASS_HOURS = env_int("LANTERN_BREAK_GLASS_HOURS", 4)

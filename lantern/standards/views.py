@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
+from .panels import load_panels
 from .registry import all_rules
 from .selectors import worklist_for
 
@@ -19,4 +20,6 @@ def worklist(request):
     if finding not in {r.finding for r in rules}:
         finding = None
     page = worklist_for(request.user, page_number=page_number, finding=finding)
-    return render(request, "standards/worklist.html", {"page": page, "rules": rules, "finding": finding})
+    return render(request, "standards/worklist.html", {
+        "page": page, "rules": rules, "finding": finding, "panels": load_panels(request.user),
+    })

@@ -1,19 +1,26 @@
 """Walk every URL pattern: anonymous users are sent to sign in, and users of an agency that is
 not involved with a child are told it is not found, on pages and the API alike."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from lantern.children import services
 from lantern.children.models import IdentifierKind
 from lantern.children.tests.factories import register_child
+from lantern.core.dates import local_today
+from lantern.education import services as education
+from lantern.meetings import services as meetings
+from lantern.meetings.tests.factories import arrange, discuss
 from lantern.missing.tests.factories import at, record_episode
 from lantern.referrals.tests.factories import refer
 from lantern.risk.services import submit_screening
 
 # Route parameters that name a child or a record about one: such pages are "not found" to
 # anyone who may not see the child.
-CHILD_KEYS = ("child_id", "referral_id", "screening_id", "episode_id")
+CHILD_KEYS = ("child_id", "referral_id", "screening_id", "episode_id", "timetable_id", "cme_report_id", "meeting_id", "item_id", "action_id", "share_id")
 PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete", "healthz"}
 
 
@@ -54,8 +61,22 @@ def world(partnership):
     referral = refer(by=p.school_lead, child=child)
     screening = submit_screening(by=p.school_lead, child=child, indicators=[])
     episode = record_episode(by=p.school_lead, child=child, started_at=at(2026, 2, 1, 20), returned_at=at(2026, 2, 2, 8))
+    today = local_today()
+    education.record_provision(by=p.school_lead, child=child, status="on_roll", school=p.school, setting="school", started_on=today)
+    education.record_absence(by=p.school_lead, child=child, absent_on=today, sessions=2, authorised=False, reason="Not known")
+    timetable = education.start_part_time_timetable(by=p.school_lead, child=child, started_on=today, hours_per_week=15,
+                                                    reason="Phased return", review_on=today)
+    cme_report = education.report_missing_education(by=p.school_lead, child=child, reported_on=today, details="Not seen")
+    # A meeting about the child, discussed and closed: the school received its minutes and owns an action.
+    meeting = arrange(by=p.chair, starts_at=timezone.now() - dt.timedelta(hours=2))
+    item = meetings.add_child_item(by=p.chair, meeting=meeting, child=child)
+    discuss(by=p.chair, item=item, owner=p.school_lead, agency=p.school)
+    meetings.close_meeting(by=p.chair, meeting=meeting)
+    share = meeting.releases.get().shares.get(agency=p.school)
     return {
+        "meeting_id": meeting.pk, "item_id": item.pk, "action_id": item.actions.get().pk, "share_id": share.pk,
         "referral_id": referral.pk, "screening_id": screening.pk, "episode_id": episode.pk,
+        "timetable_id": timetable.pk, "cme_report_id": cme_report.pk,
         "child_id": child.pk, "pk": child.pk, "identifier_id": child.identifiers.get().pk, "involvement_id": involvement.pk,
         "grant_id": grant.pk, "agency_id": p.school.pk, "membership_id": membership.pk, "uidb64": "MQ", "token": "set-password",
         "format": "json",
@@ -114,6 +135,13 @@ def test_every_child_url_works_for_an_involved_agency(client, world, partnership
             "referrals:record_outcome": 302, "risk:decide": 403, "risk:confirm_referral": 302,
             # The world's episode has returned and no interview is offered yet: those forms send a GET back to it.
             "missing:record_return": 302, "missing:record_interview": 302,
+            # Meetings: pages for those who run meetings are not found to an invited agency; POST-only
+            # actions, and sending information once the meeting has closed, send a GET back to the record.
+            "meetings:agenda": 404, "meetings:add_child": 404, "meetings:add_topic": 404, "meetings:invitations": 404,
+            "meetings:cancel": 404, "meetings:minutes": 404, "meetings:minutes_docx": 404, "meetings:minutes_pdf": 404,
+            "meetings:remove_item": 404, "meetings:decide": 404, "meetings:add_action": 404, "meetings:close_item": 404,
+            "meetings:send_information": 302, "meetings:close": 302, "meetings:publish": 302, "meetings:reopen_item": 302,
+            "meetings:acknowledge": 302,
         }.get(name, 200)
         assert response.status_code == expected, (name, response.status_code)
 

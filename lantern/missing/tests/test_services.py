@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from lantern.children.models import TimelineEvent
+from lantern.children.models import Child, TimelineEvent
 from lantern.children.services import add_involvement, end_involvement, set_lead_professional
 from lantern.children.tests.factories import register_child
 from lantern.core.dates import LONDON
@@ -19,6 +19,7 @@ from lantern.missing.selectors import (
 from lantern.missing.tests.factories import at, hold_interview, record_episode
 from lantern.notifications.models import Notification
 from lantern.standards.models import Alert
+from lantern.standards.registry import get_rule
 from lantern.standards.services import run_scan
 
 OVERDUE = "F06.return-interview-overdue"
@@ -110,6 +111,37 @@ def test_72_hour_clock_across_a_weekend_and_offered_in_time(partnership):
     assert _open_alerts(OVERDUE) == []
     episode = MissingEpisode.objects.select_related("interview").get(pk=episode.pk)
     assert interview_status(episode) == Status.HELD_IN_TIME
+
+
+@pytest.mark.finding("F06")
+def test_the_overdue_interview_rule_leaves_out_children_whose_record_is_closed(partnership):
+    p = partnership
+    still_open, closed = _child(p), _child(p)
+    for child in (still_open, closed):
+        record_episode(by=p.police_officer, child=child, started_at=at(2026, 2, 1, 20), returned_at=at(2026, 2, 2, 9))
+    run_scan(today=dt.date(2026, 2, 10), rule_ids=[OVERDUE])
+    assert {a.child for a in _open_alerts(OVERDUE)} == {still_open, closed}
+    Child.objects.filter(pk=closed.pk).update(closed_at=timezone.now())  # no service closes a record yet
+    run_scan(today=dt.date(2026, 2, 10), rule_ids=[OVERDUE])
+    assert [a.child for a in _open_alerts(OVERDUE)] == [still_open]
+    assert overdue_interviews(at=at(2026, 2, 10, 12)).count() == 2  # the list's filter still shows both episodes
+
+
+@pytest.mark.finding("F06")
+def test_the_overdue_interview_rule_and_the_pages_follow_the_hours_setting(partnership, settings):
+    settings.LANTERN_RETURN_INTERVIEW_HOURS = 48
+    p = partnership
+    child = _child(p)
+    episode = record_episode(by=p.police_officer, child=child, started_at=at(2026, 3, 2, 20), returned_at=at(2026, 3, 3, 9))
+    assert episode.interview_due_at == at(2026, 3, 5, 9)
+    run_scan(today=dt.date(2026, 3, 5), rule_ids=[OVERDUE])
+    [alert] = _open_alerts(OVERDUE)
+    assert "due by Thursday 5 March 2026 at 09:00" in alert.message
+    assert get_rule(OVERDUE).title == "Return interview overdue"
+    services.offer_return_interview(by=p.police_officer, episode=episode, offered_at=at(2026, 3, 6, 9), independent=True)
+    assert TimelineEvent.objects.get(child=child, kind="return_interview_offered").summary.endswith(
+        "– later than 48 hours after return"
+    )
 
 
 @pytest.mark.finding("F06")

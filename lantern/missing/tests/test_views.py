@@ -127,3 +127,20 @@ def test_the_list_and_the_child_page_make_the_same_number_of_queries_whatever_th
     assert _queries(client, reverse("missing:list")) == one_list
     assert _queries(client, reverse("children:detail", args=[big.pk])) == small_page
     assert _queries(client, reverse("missing:list") + "?status=overdue") <= one_list + 1
+
+
+def test_the_pages_follow_the_return_interview_hours_and_the_repeat_missing_days(client, partnership, settings):
+    settings.LANTERN_RETURN_INTERVIEW_HOURS = 48
+    settings.LANTERN_REPEAT_MISSING_DAYS = 30
+    p = partnership
+    child = register_child(by=p.school_lead)
+    now = timezone.now()
+    record_episode(by=p.school_lead, child=child, started_at=now - dt.timedelta(days=40), returned_at=now - dt.timedelta(days=39))
+    episode = record_episode(by=p.school_lead, child=child, started_at=now - dt.timedelta(hours=6))
+    client.force_login(p.school_lead)
+    child_page = client.get(reverse("children:detail", args=[child.pk])).content.decode()
+    assert "1 episode in the last 30 days; 2 in all." in child_page
+    back = client.post(reverse("missing:record_return", args=[episode.pk]), _moment("returned_at", now - dt.timedelta(hours=1)), follow=True)
+    assert "Offer a return interview within 48 hours" in back.content.decode()
+    assert "must be offered within 48 hours of the return" in back.content.decode()
+    assert "72 hours" not in client.get(reverse("missing:detail", args=[episode.pk])).content.decode()
