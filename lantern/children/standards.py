@@ -24,7 +24,7 @@ def no_lead_professional(today):
         .exclude(Exists(lead))
         .values_list("pk", flat=True)
     )
-    for pk in rows.iterator(chunk_size=2000):
+    for pk in rows:
         yield AlertSpec(
             key=f"child:{pk}",
             child_id=pk,

@@ -1,9 +1,12 @@
 """Form pieces that render and behave as the GOV.UK Design System expects."""
 
 import datetime as dt
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+
+from lantern.core.dates import LONDON
 
 
 class GovukDateWidget(forms.MultiWidget):
@@ -61,3 +64,37 @@ class GovukForm(forms.Form):
             if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)) and name not in self.required_messages:
                 message = f"Select {field.label[0].lower() + field.label[1:]}" if field.label else message
             field.error_messages["required"] = message
+
+
+TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+def time_field(label: str, required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=label, max_length=5, required=required, help_text="Use the 24-hour clock, for example 21:30",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-input--width-5"}),
+    )
+
+
+class MomentMixin:
+    """Pairs of `<name>_date` (day, month, year) and `<name>_time` (HH:MM) fields, combined into an
+    aware London datetime in cleaned_data[name]."""
+
+    moments: tuple[str, ...] = ()
+
+    def clean(self):
+        data = super().clean()
+        for name in self.moments:
+            day, time_text = data.get(f"{name}_date"), data.get(f"{name}_time")
+            if day is None or not time_text:
+                data[name] = None
+                if day is not None and f"{name}_time" not in self.errors:
+                    self.add_error(f"{name}_time", "Enter the time, for example 21:30")
+                continue
+            match = TIME.match(time_text)
+            if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+                self.add_error(f"{name}_time", "Enter a real time on the 24-hour clock, for example 21:30")
+                data[name] = None
+                continue
+            data[name] = dt.datetime.combine(day, dt.time(int(match.group(1)), int(match.group(2))), tzinfo=LONDON)
+        return data

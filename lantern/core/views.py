@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -46,3 +46,15 @@ def permission_denied(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+def run_service(form, call):
+    """Run a service for a valid form and return what it returns; on refusal or invalid input,
+    put its message or errors on the form (shown in the error summary) and return None."""
+    try:
+        return call()
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc) or "You cannot record this")
+    except ValidationError as exc:
+        apply_validation_error(form, exc)
+    return None

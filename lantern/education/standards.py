@@ -40,7 +40,7 @@ def education_not_recorded(today):
         .values_list("pk", flat=True)
         .order_by("pk")
     )
-    for pk in rows.iterator(chunk_size=2000):
+    for pk in rows:
         yield AlertSpec(
             key=f"child:{pk}",
             child_id=pk,
@@ -67,7 +67,7 @@ def at_risk_not_on_roll(today):
         .values_list("child_id", "status", "started_on")
         .order_by("child_id")
     )
-    for child_id, status, started_on in rows.iterator(chunk_size=2000):
+    for child_id, status, started_on in rows:
         yield AlertSpec(
             key=f"child:{child_id}",
             child_id=child_id,
@@ -93,7 +93,7 @@ def part_time_timetable_review_overdue(today):
         .values_list("pk", "child_id", "hours_per_week", "started_on", "review_on")
         .order_by("pk")
     )
-    for pk, child_id, hours, started_on, review_on in rows.iterator(chunk_size=2000):
+    for pk, child_id, hours, started_on, review_on in rows:
         yield AlertSpec(
             key=f"timetable:{pk}",
             child_id=child_id,

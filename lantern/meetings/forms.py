@@ -1,7 +1,7 @@
 from django import forms
 
 from lantern.core.forms import GovukDateField, GovukForm
-from lantern.missing.forms import MomentMixin, _time_field
+from lantern.core.forms import MomentMixin, time_field
 from lantern.partnership.models import Agency, PARTNERSHIP_WIDE_ROLES, User
 from lantern.partnership.selectors import people_in_agencies, people_with_roles
 from lantern.risk.forms import DecideLevelForm
@@ -30,7 +30,7 @@ class MeetingForm(MomentMixin, GovukForm):
     chair = forms.ModelChoiceField(label="Chair", queryset=User.objects.none(),
                                    help_text="A meeting chair or a member of the exploitation hub.")
     starts_at_date = GovukDateField(label="Date of the meeting", help_text="For example, 27 3 2026")
-    starts_at_time = _time_field("Time the meeting starts")
+    starts_at_time = time_field("Time the meeting starts")
     venue = forms.CharField(label="Venue", max_length=300, required=False, help_text="Where the meeting is held.")
     call_link = forms.URLField(label="Link to the call", max_length=500, required=False, assume_scheme="https",
                                help_text="If people join online. Enter the full link, starting https://")
@@ -72,7 +72,7 @@ class SeriesForm(MomentMixin, GovukForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     first_starts_at_date = GovukDateField(label="Date of the first meeting", help_text="For example, 27 3 2026")
-    first_starts_at_time = _time_field("Time the meetings start")
+    first_starts_at_time = time_field("Time the meetings start")
     venue = forms.CharField(label="Venue", max_length=300, required=False, help_text="Where the meetings are held.")
     call_link = forms.URLField(label="Link to the call", max_length=500, required=False, assume_scheme="https",
                                help_text="If people join online. Enter the full link, starting https://")

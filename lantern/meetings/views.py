@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from lantern.children.models import AccessPurpose
 from lantern.children.selectors import access_child, search_children
+from lantern.core.views import run_service
 from lantern.core.dates import LONDON, local_today, working_days_between
-from lantern.missing.views import _save
 from lantern.risk.selectors import current_levels, screenings_to_decide_on
 from lantern.risk.views import record_level_decisions
 
@@ -71,7 +71,7 @@ def create_meeting(request):
     _runner(request)
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        meeting = _save(form, lambda: services.create_meeting(by=request.user, **form.meeting_data()))
+        meeting = run_service(form, lambda: services.create_meeting(by=request.user, **form.meeting_data()))
         if meeting is not None:
             messages.success(request, "The meeting is arranged. Build its agenda, then send the invitations")
             return redirect("meetings:detail", meeting.pk)
@@ -85,7 +85,7 @@ def create_series(request):
     _runner(request)
     form = SeriesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        series = _save(form, lambda: services.create_series(by=request.user, **form.series_data()))
+        series = run_service(form, lambda: services.create_series(by=request.user, **form.series_data()))
         if series is not None:
             first = series.meetings.order_by("starts_at").first()
             messages.success(request, f"The series is arranged. Each meeting is arranged {series.interval_weeks} weeks after the one before "
@@ -127,7 +127,7 @@ def close_meeting(request, meeting_id: int):
     _runner(request)
     form = ConfirmForm(request.POST)
     form.is_valid()
-    if _save(form, lambda: services.close_meeting(by=request.user, meeting=meeting)) is not None:
+    if run_service(form, lambda: services.close_meeting(by=request.user, meeting=meeting)) is not None:
         messages.success(request, "The meeting is closed. Its decisions and actions have been sent to each agency involved "
                          "with the children discussed")
         return redirect("meetings:detail", meeting.pk)
@@ -142,7 +142,7 @@ def publish_minutes(request, meeting_id: int):
     _runner(request)
     form = ConfirmForm(request.POST)
     form.is_valid()
-    if _save(form, lambda: services.publish_minutes(by=request.user, meeting=meeting)) is not None:
+    if run_service(form, lambda: services.publish_minutes(by=request.user, meeting=meeting)) is not None:
         messages.success(request, "The full minutes have been sent to each agency involved with the children discussed")
         return redirect("meetings:detail", meeting.pk)
     return _render_detail(request, meeting, form=form, failed="publish")
@@ -155,7 +155,7 @@ def cancel_meeting(request, meeting_id: int):
         return redirect("meetings:detail", meeting.pk)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _save(form, lambda: services.cancel_meeting(by=request.user, meeting=meeting, reason=form.cleaned_data["reason"])):
+        if run_service(form, lambda: services.cancel_meeting(by=request.user, meeting=meeting, reason=form.cleaned_data["reason"])):
             messages.success(request, "The meeting is cancelled. The agencies invited to it have been told")
             return redirect("meetings:detail", meeting.pk)
     return render(request, "meetings/form.html", {
@@ -179,7 +179,7 @@ def agenda(request, meeting_id: int):
                 form.add_error(None, "That child is no longer proposed. They may be on the agenda already")
             else:
                 referral = wanted.child.referrals.filter(pk=wanted.referral_id).first() if wanted.referral_id else None
-                added = _save(form, lambda: services.add_child_item(
+                added = run_service(form, lambda: services.add_child_item(
                     by=request.user, meeting=meeting, child=wanted.child, reason=wanted.reason,
                     detail="; ".join([wanted.detail, *wanted.also]), referral=referral,
                 ))
@@ -188,7 +188,7 @@ def agenda(request, meeting_id: int):
                                      "The agencies working with them are invited")
                     return redirect("meetings:agenda", meeting.pk)
         else:
-            added = _save(form, lambda: services.build_agenda(by=request.user, meeting=meeting))
+            added = run_service(form, lambda: services.build_agenda(by=request.user, meeting=meeting))
             if added is not None:
                 messages.success(request, f"{_plural(len(added), 'child', 'children')} added to the agenda. "
                                  "The agencies working with them are invited")
@@ -213,7 +213,7 @@ def add_child(request, meeting_id: int):
     child = access_child(request.user, child_id, purpose=AccessPurpose.PAGE, path=request.path)
     form = AddChildForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        item = _save(form, lambda: services.add_child_item(by=request.user, meeting=meeting, child=child, detail=form.cleaned_data["detail"]))
+        item = run_service(form, lambda: services.add_child_item(by=request.user, meeting=meeting, child=child, detail=form.cleaned_data["detail"]))
         if item is not None:
             messages.success(request, f"{child.display_name} has been added to the agenda. The agencies working with them are invited")
             return redirect("meetings:agenda", meeting.pk)
@@ -227,7 +227,7 @@ def add_topic(request, meeting_id: int):
         return redirect("meetings:detail", meeting.pk)
     form = TopicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _save(form, lambda: services.add_topic_item(by=request.user, meeting=meeting, **form.cleaned_data)) is not None:
+        if run_service(form, lambda: services.add_topic_item(by=request.user, meeting=meeting, **form.cleaned_data)) is not None:
             messages.success(request, "The item has been added to the agenda")
             return redirect("meetings:agenda", meeting.pk)
     return render(request, "meetings/form.html", {
@@ -246,7 +246,7 @@ def remove_item(request, item_id: int):
         return redirect("meetings:item", item.pk)
     form = RemoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _save(form, lambda: services.remove_item(by=request.user, item=item, reason=form.cleaned_data["reason"])) is not None:
+        if run_service(form, lambda: services.remove_item(by=request.user, item=item, reason=form.cleaned_data["reason"])) is not None:
             messages.success(request, f"{_item_name(item)} has been taken off the agenda")
             return redirect("meetings:agenda", item.meeting.pk)
     return render(request, "meetings/form.html", {
@@ -281,7 +281,7 @@ def invitations(request, meeting_id: int):
     error_form = None
     if action == "send":
         send_form.is_valid()
-        told = _save(send_form, lambda: services.send_invitations(by=request.user, meeting=meeting))
+        told = run_service(send_form, lambda: services.send_invitations(by=request.user, meeting=meeting))
         if told is not None:
             messages.success(request, f"{_plural(told, 'agency', 'agencies')} told of the meeting" if told
                              else "Every invited agency had already been told of the meeting")
@@ -290,7 +290,7 @@ def invitations(request, meeting_id: int):
     elif action == "invite":
         if invite_form.is_valid():
             agency = invite_form.cleaned_data["agency"]
-            done = _save(invite_form, lambda: services.invite_agency(
+            done = run_service(invite_form, lambda: services.invite_agency(
                 by=request.user, meeting=meeting, agency=agency, reason=invite_form.cleaned_data["reason"],
             ))
             if done is not None:
@@ -303,7 +303,7 @@ def invitations(request, meeting_id: int):
             return redirect("meetings:invitations", meeting.pk)
         form = attendance_forms[invitation.pk]
         if form.is_valid():
-            if _save(form, lambda: services.record_attendance(by=request.user, invitation=invitation, **form.cleaned_data)) is not None:
+            if run_service(form, lambda: services.record_attendance(by=request.user, invitation=invitation, **form.cleaned_data)) is not None:
                 messages.success(request, f"The attendance of {invitation.agency.name} has been recorded")
                 return redirect("meetings:invitations", meeting.pk)
         error_form = form
@@ -328,7 +328,7 @@ def send_information(request, meeting_id: int):
     if request.method == "POST" and form.is_valid():
         agency = form.cleaned_data.get("agency")
         invitation = next(i for i in mine if agency is None or i.agency_id == agency.pk)
-        saved = _save(form, lambda: services.send_information(
+        saved = run_service(form, lambda: services.send_information(
             by=request.user, invitation=invitation, information=form.cleaned_data["information"],
         ))
         if saved is not None:
@@ -458,14 +458,14 @@ def item(request, item_id: int):
         which = request.POST.get("form")
         if which == "discussion":
             discussion_form = error_form = DiscussionForm(request.POST)
-            if discussion_form.is_valid() and _save(discussion_form, lambda: services.record_discussion(
+            if discussion_form.is_valid() and run_service(discussion_form, lambda: services.record_discussion(
                 by=request.user, item=item, discussion=discussion_form.cleaned_data["discussion"],
             )):
                 messages.success(request, "The discussion notes have been saved")
                 return redirect("meetings:item", item.pk)
         elif which == "pathway":
             pathway_form = error_form = PathwayForm(request.POST)
-            if pathway_form.is_valid() and _save(pathway_form, lambda: services.set_pathway(
+            if pathway_form.is_valid() and run_service(pathway_form, lambda: services.set_pathway(
                 by=request.user, item=item, pathway=pathway_form.cleaned_data["pathway"],
             )):
                 messages.success(request, "Where the case goes next has been recorded")
@@ -515,7 +515,7 @@ def add_action(request, item_id: int):
     involved = selectors.involved_agency_ids(item.meeting).get(item.pk, set())
     form = ActionForm(request.POST or None, agency_ids=invited | involved)
     if request.method == "POST" and form.is_valid():
-        action = _save(form, lambda: services.add_action(by=request.user, item=item, **form.action_data()))
+        action = run_service(form, lambda: services.add_action(by=request.user, item=item, **form.action_data()))
         if action is not None:
             messages.success(request, f"The action has been added. {action.owner.full_name} has been told")
             return redirect("meetings:item", item.pk)
@@ -536,7 +536,7 @@ def close_item(request, item_id: int):
     context = selectors.item_page(request.user, item)
     form = CloseItemForm(request.POST or None, has_actions=bool(context["actions"]))
     if request.method == "POST" and form.is_valid():
-        closed = _save(form, lambda: services.close_item(
+        closed = run_service(form, lambda: services.close_item(
             by=request.user, item=item, no_actions_reason=form.cleaned_data.get("no_actions_reason", ""),
         ))
         if closed is not None:
@@ -574,7 +574,7 @@ def mark_action(request, action_id: int):
     form = MarkActionForm(request.POST or None, prefix=prefix, owner_only=not runner,
                           initial={"item": at_item.pk if at_item else None})
     if request.method == "POST" and form.is_valid():
-        marked = _save(form, lambda: services.mark_action(
+        marked = run_service(form, lambda: services.mark_action(
             by=request.user, action=action, status=form.cleaned_data["status"], note=form.cleaned_data["note"], at_item=at_item,
         ))
         if marked is not None:

@@ -1,48 +1,12 @@
 import datetime as dt
-import re
 
 from django import forms
 
-from lantern.core.dates import LONDON
-from lantern.core.forms import GovukDateField, GovukForm
+from lantern.core.forms import GovukDateField, GovukForm, MomentMixin, time_field
 from lantern.partnership.models import Agency
 
 from .models import EpisodeKind, MissingFrom
 from .ssda903 import MAX_BYTES, collection_year, current_collection_year
-
-TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
-
-
-def _time_field(label: str, required: bool = True) -> forms.CharField:
-    return forms.CharField(
-        label=label, max_length=5, required=required, help_text="Use the 24-hour clock, for example 21:30",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input govuk-input--width-5"}),
-    )
-
-
-class MomentMixin:
-    """Pairs of `<name>_date` (day, month, year) and `<name>_time` (HH:MM) fields, combined into an
-    aware London datetime in cleaned_data[name]."""
-
-    moments: tuple[str, ...] = ()
-
-    def clean(self):
-        data = super().clean()
-        for name in self.moments:
-            day, time_text = data.get(f"{name}_date"), data.get(f"{name}_time")
-            if day is None or not time_text:
-                data[name] = None
-                if day is not None and f"{name}_time" not in self.errors:
-                    self.add_error(f"{name}_time", "Enter the time, for example 21:30")
-                continue
-            match = TIME.match(time_text)
-            if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-                self.add_error(f"{name}_time", "Enter a real time on the 24-hour clock, for example 21:30")
-                data[name] = None
-                continue
-            data[name] = dt.datetime.combine(day, dt.time(int(match.group(1)), int(match.group(2))), tzinfo=LONDON)
-        return data
-
 
 def _agency_field(form, user) -> None:
     ids = sorted(user.access.agency_ids) if user is not None and user.is_authenticated else []
@@ -85,7 +49,7 @@ class EpisodeForm(MomentMixin, GovukForm):
     kind = forms.ChoiceField(label="Was the child missing or away?", choices=EpisodeKind.choices, widget=forms.RadioSelect)
     missing_from = forms.ChoiceField(label="Where did the child go missing from?", choices=MissingFrom.choices, widget=forms.RadioSelect)
     started_at_date = GovukDateField(label="Date the child went missing", help_text="When they were last seen. For example, 27 3 2026")
-    started_at_time = _time_field("Time the child went missing")
+    started_at_time = time_field("Time the child went missing")
     police_reference = forms.CharField(label="Police reference (if reported to the police)", max_length=40, required=False)
     circumstances = forms.CharField(label="What happened?", widget=forms.Textarea, required=False)
 
@@ -109,7 +73,7 @@ class ReturnForm(MomentMixin, ReturnFields, GovukForm):
         "returned_at_time": "Enter the time the child returned",
     }
     returned_at_date = GovukDateField(label="Date the child returned", help_text="For example, 27 3 2026")
-    returned_at_time = _time_field("Time the child returned")
+    returned_at_time = time_field("Time the child returned")
     field_order = ["returned_at_date", "returned_at_time", *ReturnFields.RETURN_FIELDS]
 
 
@@ -122,7 +86,7 @@ class OfferForm(MomentMixin, GovukForm):
     }
     agency = forms.ModelChoiceField(label="The agency offering the interview", queryset=Agency.objects.none())
     offered_at_date = GovukDateField(label="Date the interview was offered")
-    offered_at_time = _time_field("Time the interview was offered")
+    offered_at_time = time_field("Time the interview was offered")
     independent = forms.BooleanField(
         label="I confirm the interview is offered by someone independent of the child's home or placement",
     )
@@ -140,7 +104,7 @@ class InterviewForm(MomentMixin, GovukForm):
     )
     declined_reason = forms.CharField(label="If they declined, why?", widget=forms.Textarea, required=False)
     held_at_date = GovukDateField(label="Date the interview was held", required=False)
-    held_at_time = _time_field("Time the interview was held", required=False)
+    held_at_time = time_field("Time the interview was held", required=False)
     childs_account = forms.CharField(label="The child's account", widget=forms.Textarea, required=False,
                                      help_text="In the child's own words where possible.")
     push_factors = forms.CharField(label="Push factors", widget=forms.Textarea, required=False,

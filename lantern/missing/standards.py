@@ -33,7 +33,7 @@ def return_interview_overdue(today):
         .values_list("pk", "child_id", "returned_at")
         .order_by("returned_at", "pk")
     )
-    for pk, child_id, returned_at in rows.iterator(chunk_size=2000):
+    for pk, child_id, returned_at in rows:
         due = returned_at + dt.timedelta(hours=return_interview_hours())
         hours = math.floor((at - due).total_seconds() / 3600)
         yield AlertSpec(

@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from lantern.core.dates import local_today
-from lantern.core.views import apply_validation_error
+from lantern.core.views import run_service
 
 from . import selectors, services, ssda903
 from .conf import return_interview_hours
@@ -18,17 +18,6 @@ def _page_number(request) -> int:
         return max(1, int(request.GET.get("page", 1)))
     except ValueError:
         return 1
-
-
-def _save(form, call):
-    """Run a service for a valid form; show its refusal or validation errors on the form."""
-    try:
-        return call()
-    except PermissionDenied as exc:
-        form.add_error(None, str(exc) or "You cannot record this")
-    except ValidationError as exc:
-        apply_validation_error(form, exc)
-    return None
 
 
 @login_required
@@ -49,7 +38,7 @@ def record_episode(request, child_id: int):
     child = selectors.missing_child_for(request.user, child_id, path=request.path)
     form = EpisodeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        episode = _save(form, lambda: services.record_missing_episode(by=request.user, child=child, **form.episode_data()))
+        episode = run_service(form, lambda: services.record_missing_episode(by=request.user, child=child, **form.episode_data()))
         if episode is not None:
             messages.success(request, f"{child.display_name} has been recorded as missing. Everyone who works with them has been told")
             return redirect("missing:detail", episode.pk)
@@ -63,7 +52,7 @@ def record_return(request, episode_id: int):
         return redirect("missing:detail", episode.pk)
     form = ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = _save(form, lambda: services.record_return(
+        saved = run_service(form, lambda: services.record_return(
             by=request.user, episode=episode, returned_at=form.cleaned_data["returned_at"], **form.return_data()
         ))
         if saved is not None:
@@ -91,7 +80,7 @@ def _interview_page(request, episode_id, *, allowed: set, form_class, heading: s
         return redirect("missing:detail", episode.pk)
     form = form_class(request.POST or None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
-        if _save(form, lambda: call(episode, form)) is not None:
+        if run_service(form, lambda: call(episode, form)) is not None:
             messages.success(request, done)
             return redirect("missing:detail", episode.pk)
     return render(request, "missing/form.html", {

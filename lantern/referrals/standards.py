@@ -27,7 +27,7 @@ def referral_outcome_overdue(today):
         .values_list("pk", "child_id", "received_at", "outcome_due_on", "referring_agency__name")
         .order_by("outcome_due_on", "pk")
     )
-    for pk, child_id, received_at, due_on, agency_name in rows.iterator(chunk_size=2000):
+    for pk, child_id, received_at, due_on, agency_name in rows:
         overdue = (today - due_on).days
         yield AlertSpec(
             key=f"referral:{pk}",
@@ -57,7 +57,7 @@ def statutory_checks_missing(today):
         .values_list("pk", "child_id", "received_at", "outcome_due_on", "referring_agency__name", *fields)
         .order_by("outcome_due_on", "pk")
     )
-    for pk, child_id, received_at, due_on, agency_name, *flags in rows.iterator(chunk_size=2000):
+    for pk, child_id, received_at, due_on, agency_name, *flags in rows:
         missing = [CheckType(c).label for c, flag in zip(EXPECTABLE_CHECKS, flags) if flag]
         yield AlertSpec(
             key=f"referral:{pk}",

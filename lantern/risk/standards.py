@@ -28,7 +28,7 @@ def level_review_overdue(today):
         .values_list("child_id", "kind", "level", "next_review_on")
         .order_by("child_id", "kind")
     )
-    for child_id, kind, level, review_on in rows.iterator(chunk_size=2000):
+    for child_id, kind, level, review_on in rows:
         yield AlertSpec(
             key=f"child:{child_id}:{kind}",
             child_id=child_id,
@@ -63,7 +63,7 @@ def screening_missing(today):
         .values_list("child_id", "agencies")
         .order_by("child_id")
     )
-    for child_id, agencies in rows.iterator(chunk_size=2000):
+    for child_id, agencies in rows:
         who = "1 agency working with this child has" if agencies == 1 else f"{agencies} agencies working with this child have"
         yield AlertSpec(
             key=f"child:{child_id}",

@@ -7,9 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from lantern.children import services as child_services
 from lantern.children.models import TimelineEvent
-from lantern.children.tests.factories import register_child
 from lantern.core.dates import local_today
 from lantern.meetings import selectors, services
 from lantern.meetings.models import (
@@ -24,18 +22,6 @@ from lantern.referrals.tests.factories import refer
 from lantern.risk.tests.factories import NOW, decide, screen
 from lantern.standards.models import Alert
 from lantern.standards.services import run_scan
-
-
-@pytest.fixture
-def children(partnership):
-    """Three children: Amy (social care and the school), Ben (social care and police), Cal (social care only)."""
-    p = partnership
-    amy = register_child(by=p.social_worker, first_name="Amy", last_name="Fictional")
-    child_services.add_involvement(by=p.social_worker, child=amy, agency=p.school, role="Designated safeguarding lead")
-    ben = register_child(by=p.social_worker, first_name="Ben", last_name="Fictional")
-    child_services.add_involvement(by=p.social_worker, child=ben, agency=p.police, role="Exploitation officer")
-    cal = register_child(by=p.social_worker, first_name="Cal", last_name="Fictional")
-    return amy, ben, cal
 
 
 def _add(p, meeting, *children_):

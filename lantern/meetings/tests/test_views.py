@@ -33,18 +33,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ERROR_SUMMARY = "govuk-error-summary"
 
 
-@pytest.fixture
-def children(partnership):
-    """Amy (social care and the school), Ben (social care and the police), Cal (social care only)."""
-    p = partnership
-    amy = register_child(by=p.social_worker, first_name="Amy", last_name="Fictional")
-    child_services.add_involvement(by=p.social_worker, child=amy, agency=p.school, role="Designated safeguarding lead")
-    ben = register_child(by=p.social_worker, first_name="Ben", last_name="Fictional")
-    child_services.add_involvement(by=p.social_worker, child=ben, agency=p.police, role="Exploitation officer")
-    cal = register_child(by=p.social_worker, first_name="Cal", last_name="Fictional")
-    return amy, ben, cal
-
-
 def _add(p, meeting, *children_):
     return [services.add_child_item(by=p.chair, meeting=meeting, child=c) for c in children_]
 
