@@ -1,19 +1,32 @@
-"""`python -m bench` (`make bench`): search, child-page and screening timings at register scale.
+"""`python -m bench` (`make bench`): search, child-page, screening and standards-scan timings at
+register scale.
 
 Builds a throw-away SQLite database in bench/ (bench/bench.sqlite3, git-ignored), migrates it,
-writes a fictional register (see bench/data.py) with two children's screenings, risk levels and
-referrals written through the services, times the pages and a screening submission, prints the
-tables and deletes the database. Settings: bench.settings, always; DATABASE_URL and
+writes a fictional register (see bench/data.py) with its missing episodes and return interviews
+(bench/missing.py) and two children's screenings, risk levels and referrals written through the
+services, times the pages, a screening submission and the overdue-return-interview scan (F06),
+prints the tables and deletes the database. Settings: bench.settings, always; DATABASE_URL and
 DJANGO_SETTINGS_MODULE from the environment are ignored so the developer's database is never
 touched.
 
 Environment:
   BENCH_CHILDREN   children to generate (default 50000; 2000 for a quick check)
-  BENCH_REPS       timed repetitions of each measure (default 200)
+  BENCH_REPS       timed repetitions of each page measure (default 200)
   BENCH_WARMUP     untimed repetitions first (default 20)
+  BENCH_SCAN_REPS  timed repetitions of each scan measure (default 15; a scan takes far longer
+                   than a page)
+  BENCH_SCAN_WARMUP untimed scan repetitions first (default 2)
+  BENCH_ONLY       "missing" to build the register and time the overdue-interview scan only
+  BENCH_DATABASE_URL a PostgreSQL database for the scan measures instead of SQLite, for example
+                   postgres:///lantern_bench. Its name must begin with lantern_bench: the bench
+                   drops and creates it, and drops it afterwards. Implies BENCH_ONLY=missing (the
+                   page measures' hand-written baselines are SQLite's SQL); the results go to
+                   their own block of docs/performance.md.
+  BENCH_PROFILE    1 to print a cProfile of the overdue-interview rule
   BENCH_WRITE_DOCS 1 to write the results into docs/performance.md, 0 never; by default only
-                   a run at the full 50,000 children writes them
-  BENCH_KEEP_DB    1 to keep bench/bench.sqlite3 afterwards, for looking at query plans
+                   a run at the full 50,000 children writes them (and never a BENCH_ONLY run on
+                   SQLite, which would leave the page rows out)
+  BENCH_KEEP_DB    1 to keep the database afterwards, for looking at query plans
 """
 
 import os
@@ -42,7 +55,14 @@ def main() -> int:
     children = _env_int("BENCH_CHILDREN", FULL_SIZE)
     reps = _env_int("BENCH_REPS", 200)
     warmup = _env_int("BENCH_WARMUP", 20)
-    write_docs = os.environ.get("BENCH_WRITE_DOCS", "1" if children == FULL_SIZE else "0") == "1"
+    scan_reps = _env_int("BENCH_SCAN_REPS", 15)
+    scan_warmup = _env_int("BENCH_SCAN_WARMUP", 2)
+    postgres = bool(os.environ.get("BENCH_DATABASE_URL", "").strip())
+    only = os.environ.get("BENCH_ONLY", "").strip() or ("missing" if postgres else "")
+    if only not in ("", "missing"):
+        raise SystemExit(f"BENCH_ONLY must be empty or missing, not {only!r}")
+    full_run_writes = children == FULL_SIZE and (postgres or not only)
+    write_docs = os.environ.get("BENCH_WRITE_DOCS", "1" if full_run_writes else "0") == "1"
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"  # never the caller's settings
     os.environ.pop("DATABASE_URL", None)
@@ -50,35 +70,56 @@ def main() -> int:
 
     django.setup()
     from django.conf import settings
+    from django.db import connection
 
-    database = Path(settings.DATABASES["default"]["NAME"]).resolve()
-    if database.parent != BENCH_DIR or database.name == "lantern.sqlite3":
-        raise SystemExit(f"Refusing to run: the bench database would be {database}")
-    _remove_database(database)
+    if postgres:
+        name = settings.DATABASES["default"]["NAME"]
+        _create_postgres_database(connection, name)
+        database = f"PostgreSQL database {name}"
+    else:
+        database = Path(settings.DATABASES["default"]["NAME"]).resolve()
+        if database.parent != BENCH_DIR or database.name == "lantern.sqlite3":
+            raise SystemExit(f"Refusing to run: the bench database would be {database}")
+        _remove_database(database)
     try:
-        return _run(children=children, reps=reps, warmup=warmup, write_docs=write_docs, started=started)
+        if only:
+            return _run_scan_only(children=children, reps=scan_reps, warmup=scan_warmup, write_docs=write_docs, started=started)
+        return _run(
+            children=children, reps=reps, warmup=warmup, scan_reps=scan_reps, scan_warmup=scan_warmup, write_docs=write_docs,
+            started=started,
+        )
     finally:
         from django.db import connections
 
         connections.close_all()
         if os.environ.get("BENCH_KEEP_DB") == "1":
             print(f"Kept {database}")
+        elif postgres:
+            _drop_postgres_database(connection, settings.DATABASES["default"]["NAME"])
         else:
             _remove_database(database)
 
 
-def _run(*, children: int, reps: int, warmup: int, write_docs: bool, started: float) -> int:
+def _create_postgres_database(connection, name: str) -> None:
+    """Drop and create the bench's own database (bench.settings has checked its name)."""
+    quoted = connection.ops.quote_name(name)
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
+        cursor.execute(f"CREATE DATABASE {quoted} ENCODING 'UTF8'")
+
+
+def _drop_postgres_database(connection, name: str) -> None:
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+
+
+def _build_register(children: int, phases: dict):
+    """Migrate, and write the register with its missing episodes."""
     from django.core.management import call_command
     from django.db import connection
 
-    from lantern.children.models import Child
-    from lantern.children.selectors import children_visible_to
-    from lantern.partnership.models import User
+    from . import data, missing
 
-    from . import data, measure, report
-
-    phases = {}
-    print(f"Lantern bench: {children:,} children, {reps} repetitions after {warmup} warm-up")
     mark = time.perf_counter()
     data.set_fast_writes()
     call_command("migrate", verbosity=0, interactive=False)
@@ -89,6 +130,90 @@ def _run(*, children: int, reps: int, warmup: int, write_docs: bool, started: fl
     phases["generate"] = time.perf_counter() - mark
     print(f"  {world.counts['involvements']:,} involvements, {world.counts['identifiers']:,} identifiers, "
           f"{world.counts['timeline_events']:,} timeline events in {phases['generate']:.0f} s")
+    mark = time.perf_counter()
+    episodes = missing.build(world)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would have, long before anyone scanned
+    phases["missing episodes"] = time.perf_counter() - mark
+    print(f"  {episodes.counts['interviews']:,} return interviews, {episodes.counts['closed_children']:,} children closed,"
+          f" in {phases['missing episodes']:.0f} s")
+    return world, episodes
+
+
+def _scan_rows(scan) -> list:
+    from . import report
+
+    label = f"Overdue return interviews (F06), {scan.overdue:,} overdue"
+    return [
+        report.Row(f"{label}: rule `return_interview_overdue` fully consumed", scan.now["rule"], scan.now["sql"],
+                   "≤ 2× SQL baseline", limit_ratio=2),
+        report.Row(f"{label}: the rule's query alone, through the ORM (rows fetched, no alerts made)", scan.now["query"],
+                   scan.now["sql"], "none set (for information)"),
+        report.Row(f"{label}: `run_scan` of that rule, alerts already up to date", scan.now["scan"], scan.now["sql"],
+                   "none set (for information)"),
+        report.Row(f"{label}: `run_scan` of that rule as the next day's daily scan (every alert's wording changes)",
+                   scan.daily["scan"], scan.daily["sql"], "none set (for information)"),
+    ]
+
+
+def _scan_queries(scan) -> list:
+    return [
+        ("Overdue-interview rule (F06), fully consumed", None, scan.queries["rule"], scan.queries["sql"]),
+        ("`run_scan` of the overdue-interview rule, alerts up to date", None, scan.queries["scan"], scan.queries["sql"]),
+    ]
+
+
+def _run_scan_only(*, children: int, reps: int, warmup: int, write_docs: bool, started: float) -> int:
+    """The register and its missing episodes, and the overdue-interview scan: on SQLite, a quick
+    look at the scan alone; on PostgreSQL, the scan's figures there."""
+    from django.db import connection
+
+    from . import missing, report
+
+    phases = {}
+    print(f"Lantern bench, the overdue-interview scan only, on {connection.vendor}: {children:,} children,"
+          f" {reps} repetitions after {warmup} warm-up")
+    world, episodes = _build_register(children, phases)
+    connection.close()
+    mark = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    scan = missing.run_measures(reps=reps, warmup=warmup, profile_rule=os.environ.get("BENCH_PROFILE") == "1")
+    phases["measure"] = time.perf_counter() - mark
+    load_after = os.getloadavg()[0]
+    if scan.profile:
+        print(scan.profile)
+    env_text = report.scan_environment(
+        children=children, counts=world.counts, episodes=episodes.counts, scan=scan, reps=reps, warmup=warmup,
+        load=(load_before, load_after),
+    )
+    text = report.render_scan(
+        rows=_scan_rows(scan), query_counts=_scan_queries(scan), env_text=env_text, scan=scan,
+        total_seconds=time.perf_counter() - started, phases=phases,
+    )
+    print()
+    print(text)
+    if write_docs and connection.vendor == "postgresql":
+        if report.write_doc(text, markers=report.POSTGRES_MARKERS):
+            print(f"\nWritten into {report.DOC.relative_to(BENCH_DIR.parent)}")
+        else:
+            print(f"\n{report.DOC} has no PostgreSQL results markers; not written")
+    return 0
+
+
+def _run(*, children: int, reps: int, warmup: int, scan_reps: int, scan_warmup: int, write_docs: bool, started: float) -> int:
+    from django.db import connection
+
+    from lantern.children.models import Child
+    from lantern.children.selectors import children_visible_to
+    from lantern.partnership.models import User
+
+    from . import data, measure, missing, report
+
+    phases = {}
+    print(f"Lantern bench: {children:,} children, {reps} repetitions after {warmup} warm-up"
+          f" ({scan_reps} after {scan_warmup} for the scan)")
+    world, episodes = _build_register(children, phases)
 
     # Screenings, risk levels and referrals for two children, through the services (see data.py).
     mark = time.perf_counter()
@@ -97,7 +222,12 @@ def _run(*, children: int, reps: int, warmup: int, write_docs: bool, started: fl
     practitioner.access, hub.access  # worked out once, as once per request in the view
     practitioner_children = measure.children_to_open(practitioner, count=200, seed=data.SEED)
     hub_children = measure.children_to_open(hub, count=200, seed=data.SEED + 1)
-    records = data.choose_record_children(world, exclude=set(practitioner_children) | set(hub_children))
+    # The busy and the quiet child are chosen among children never missing and not closed, so that
+    # both pages load the same sections and differ only in screenings, levels and referrals.
+    records = data.choose_record_children(
+        world, exclude=set(practitioner_children) | set(hub_children),
+        avoid=episodes.children_with_episodes | episodes.closed_children,
+    )
     data.build_records(world, records)
     phases["records"] = time.perf_counter() - mark
     busy = records.counts["busy"]
@@ -171,6 +301,12 @@ def _run(*, children: int, reps: int, warmup: int, write_docs: bool, started: fl
         *(measure.count_queries(submit_measures[m], records.submit[0]) for m in ("service", "sql")),
     ))
 
+    # The overdue-interview scan last, so its alerts are not on the child pages timed above.
+    scan = missing.run_measures(reps=scan_reps, warmup=scan_warmup, profile_rule=os.environ.get("BENCH_PROFILE") == "1")
+    if scan.profile:
+        print(scan.profile)
+    query_counts += _scan_queries(scan)
+
     # The test client keeps one connection; a real server with CONN_MAX_AGE=0 (the SQLite
     # setting) opens one per request. Not in the figures above, so measured on its own.
     connect = measure.Timing("connect")
@@ -205,6 +341,7 @@ def _run(*, children: int, reps: int, warmup: int, write_docs: bool, started: fl
         "Screening submission, one agency's practitioner: `submit_screening` (8 indicators)", timing["service"], timing["sql"],
         "none set (for information)",
     ))
+    rows += _scan_rows(scan)
     timing = groups["records"]
     record_rows = [
         report.RecordRow("Child page, practitioner: whole page", timing["quiet-page"], timing["busy-page"],
@@ -219,6 +356,7 @@ def _run(*, children: int, reps: int, warmup: int, write_docs: bool, started: fl
     env_text = report.environment(
         children=children, counts=world.counts, visible=visible, reps=reps, warmup=warmup,
         synchronous=synchronous, load=(load_before, load_after), records=records.counts, submit_children=len(records.submit),
+        episodes=episodes.counts, scan=scan,
     )
     total = time.perf_counter() - started
     text = report.render(

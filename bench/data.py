@@ -350,7 +350,10 @@ def _events(rng: random.Random, child_id: int, involvements: list, names: dict, 
 def set_fast_writes() -> None:
     """Only while building: the bench file is thrown away, so no need to wait for the disk."""
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA synchronous = OFF")
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA synchronous = OFF")
+        else:  # this connection only, until it is closed after the build
+            cursor.execute("SET synchronous_commit = off")
 
 
 # --- Screenings, risk levels and referrals, through the services ------------------------------
@@ -400,26 +403,32 @@ class RecordChildren:
     counts: dict = field(default_factory=dict)  # {"busy": {...}, "quiet": {...}}
 
 
-def choose_record_children(world: BenchWorld, *, exclude: set, seed: int = SEED) -> RecordChildren:
+def choose_record_children(world: BenchWorld, *, exclude: set, avoid: set = frozenset(), seed: int = SEED) -> RecordChildren:
     """Children the bench agency, the police and children's social care all work with now (so the
     referrals' statutory checks can be recorded, and some are expected), aged 12 or more, none of
-    them among the children the child-page measures open."""
+    them among the children the child-page measures open (`exclude`). The busy and the quiet
+    child are also chosen outside `avoid` (children with missing episodes or a closed record), so
+    that their pages differ only in screenings, levels and referrals."""
     rng = random.Random(seed + 2)
     active = Involvement.objects.filter(ended_on__isnull=True)
 
     def working_with(name: str) -> set:
         return set(active.filter(agency__name=name).values_list("child_id", flat=True))
 
-    def preferably_not_opened(ids: set, needed: int) -> list:
+    def preferably_not(ids: set, needed: int, *leave_out: set) -> list:
         # At 50,000 children there are plenty; a small quick-check register may have none left.
-        kept = ids - set(exclude)
-        return sorted(kept if len(kept) >= needed else ids)
+        for left_out in leave_out:
+            kept = ids - left_out
+            if len(kept) >= needed:
+                ids = kept
+        return sorted(ids)
 
     bench_children = working_with(BENCH_AGENCY)
     twelve = timezone.localdate() - dt.timedelta(days=12 * 366)
     old_enough = set(Child.objects.filter(pk__in=sorted(bench_children), date_of_birth__lte=twelve).values_list("pk", flat=True))
-    busy, quiet = rng.sample(preferably_not_opened(old_enough & working_with(POLICE_AGENCY) & working_with(HUB_AGENCY), 2), 2)
-    pool = preferably_not_opened(bench_children - {busy, quiet}, SUBMISSION_CHILDREN)
+    candidates = old_enough & working_with(POLICE_AGENCY) & working_with(HUB_AGENCY)
+    busy, quiet = rng.sample(preferably_not(candidates, 2, set(avoid), set(exclude)), 2)
+    pool = preferably_not(bench_children - {busy, quiet}, SUBMISSION_CHILDREN, set(exclude))
     return RecordChildren(busy=busy, quiet=quiet, submit=rng.sample(pool, min(SUBMISSION_CHILDREN, len(pool))))
 
 

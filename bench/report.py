@@ -15,6 +15,7 @@ from .measure import Timing
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 START, END = "<!-- bench-results:start -->", "<!-- bench-results:end -->"
+POSTGRES_MARKERS = ("<!-- bench-postgres-results:start -->", "<!-- bench-postgres-results:end -->")
 
 
 @dataclass
@@ -121,9 +122,67 @@ def code_version() -> str:
     return f"commit {commit}" + (" with uncommitted changes" if dirty else "")
 
 
+def _episodes_text(episodes) -> str:
+    interviews = sorted(((k.removeprefix("interview: "), n) for k, n in episodes.items() if k.startswith("interview: ")),
+                        key=lambda item: -item[1])
+    return (
+        f"- Missing episodes: {episodes['episodes']:,} of {episodes['children_with_episodes']:,} children"
+        f" ({episodes['open']:,} missing now), {episodes['interviews']:,} return interviews; of the returns, "
+        + ", ".join(f"{what} {n:,}" for what, n in interviews)
+        + f". {episodes['closed_children']:,} children closed ({episodes['closed_with_episodes']:,} of them with episodes)."
+    )
+
+
+def _scan_text(scan) -> str:
+    checked = " and ".join(f"{n:,} at the end of {day:%d %B}" for day, n in scan.checked)
+    return (
+        f"- Overdue-interview scan: before timing, the rule and the SQL baseline found the same episodes ({checked},"
+        f" London time). When timed, {scan.overdue:,} episodes were overdue; the rule leaves out {scan.overdue_closed:,} more,"
+        f" of children whose record is closed. The first scan, which opened all {scan.opened_first:,} alerts, took {scan.first_scan.median:.0f} ms"
+        f" (one run, not in the table). The scan's measures ran {scan.reps} times each after {scan.warmup} warm-up,"
+        f" interleaved with the baseline; the daily scan {max(3, scan.reps // 3)} times."
+    )
+
+
+def scan_environment(*, children: int, counts: dict, episodes, scan, reps: int, warmup: int, load: tuple) -> str:
+    from django.db import connection
+
+    when = dt.datetime.now().astimezone().strftime("%d %B %Y %H:%M %Z")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT version()")
+            version = cursor.fetchone()[0].split(" on ")[0]
+        command = "`BENCH_DATABASE_URL=postgres:///lantern_bench make bench`"
+        database = f"{version} on the same machine (its default settings, after `ANALYZE`)"
+    else:
+        command = "`BENCH_ONLY=missing make bench`"
+        database = f"SQLite {sqlite3.sqlite_version} (WAL)"
+    return "\n".join([
+        f"- Run: {when}, {command} ({reps} timed repetitions of each measure after {warmup} warm-up,"
+        f" interleaved), code at {code_version()}.",
+        f"- Machine: {os.cpu_count()} cores, {platform.system()} {platform.release()}, Python {platform.python_version()},"
+        f" Django {django.get_version()}, {database}.",
+        f"- Load average (1 min) when measuring started and ended: {load[0]:.1f} and {load[1]:.1f}.",
+        f"- Data: {counts['children']:,} children, {counts['involvements']:,} involvements, {counts['timeline_events']:,}"
+        " timeline events, as on SQLite.",
+        _episodes_text(episodes),
+        _scan_text(scan),
+    ])
+
+
+def render_scan(*, rows, query_counts, env_text, scan, total_seconds: float, phases: dict) -> str:
+    phase_text = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in phases.items())
+    return "\n\n".join([
+        env_text,
+        results_table(rows),
+        queries_table(query_counts),
+        f"Bench run time: {total_seconds:.0f} s ({phase_text}).",
+    ])
+
+
 def environment(
     *, children: int, counts: dict, visible: int, reps: int, warmup: int, synchronous: int, load: tuple, records: dict | None = None,
-    submit_children: int = 0,
+    submit_children: int = 0, episodes=None, scan=None,
 ) -> str:
     cores = os.cpu_count()
     when = dt.datetime.now().astimezone().strftime("%d %B %Y %H:%M %Z")
@@ -145,6 +204,8 @@ def environment(
             f" ({records['quiet']['checks']} check). The timed screening submissions go to {submit_children} other children"
             " the practitioner's agency works with. No other child has screenings, levels or referrals."
         ] if records else []),
+        *([_episodes_text(episodes)] if episodes else []),
+        *([_scan_text(scan)] if scan else []),
     ])
 
 
@@ -170,13 +231,14 @@ def render(
     ])
 
 
-def write_doc(text: str) -> bool:
+def write_doc(text: str, *, markers: tuple[str, str] = (START, END)) -> bool:
     """Put `text` between the markers in docs/performance.md; False if there are no markers."""
     if not DOC.exists():
         return False
+    start, end = markers
     current = DOC.read_text()
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
     if not pattern.search(current):
         return False
-    DOC.write_text(pattern.sub(lambda _: f"{START}\n{text}\n{END}", current, count=1))
+    DOC.write_text(pattern.sub(lambda _: f"{start}\n{text}\n{end}", current, count=1))
     return True
