@@ -1,5 +1,5 @@
-"""Demo meetings: a four-weekly exploitation meeting with two past meetings held and closed, a
-strategy discussion that led to it, and the next meeting ready for the chair to build its agenda.
+"""Demo meetings: a fortnightly exploitation meeting with four past meetings held and closed, a
+strategy discussion that led to it, and today's meeting ready for the chair to build its agenda.
 
 Everything is made through the services. The services stamp what they do with the present
 moment, so the demo then moves the closing and sharing of past meetings back to the day they
@@ -9,14 +9,17 @@ were held (and the agencies' confirmations to the day after), as if they had hap
 import datetime as dt
 import random
 
+from django.db.models import Exists, OuterRef
+
 from lantern.children.models import Child, Involvement
 from lantern.core.dates import LONDON
+from lantern.referrals.models import Outcome
 from lantern.partnership.models import AGENCY_CASE_ROLES, Agency, Membership
 from lantern.risk.models import EXPLOITATION_KINDS, Level
 from lantern.risk.selectors import current_decisions
 
 from . import services
-from .models import Meeting, MeetingKind, MinutesRelease, MinutesShare, Pathway
+from .models import ActionStatus, AgendaItem, ItemReason, Meeting, MeetingAction, MeetingStatus, MeetingKind, MinutesRelease, MinutesShare, Pathway
 
 DISCUSSIONS = [
     "School reported three afternoons missed this month; police shared that the child was seen with older males near the station.",
@@ -49,22 +52,35 @@ def _someone_in(agency_id, rng: random.Random):
     return rng.choice(members).user if members else None
 
 
+def _referral_for(child: Child, meeting: Meeting):
+    """The child's referral the hub sent to the exploitation meeting before this one, if any."""
+    heard = AgendaItem.objects.filter(referral=OuterRef("pk"), removed_at__isnull=True)
+    return (
+        child.referrals.filter(outcome=Outcome.EXPLOITATION_MEETING, outcome_decided_at__lte=meeting.starts_at)
+        .exclude(Exists(heard)).order_by("outcome_decided_at").first()
+    )
+
+
 def _hold(rng: random.Random, *, chair, meeting: Meeting, children, today: dt.date) -> None:
     for child in children:
-        item = services.add_child_item(by=chair, meeting=meeting, child=child, detail="")
+        referral = _referral_for(child, meeting)
+        item = services.add_child_item(
+            by=chair, meeting=meeting, child=child, referral=referral,
+            reason=ItemReason.NEW_REFERRAL if referral else ItemReason.REVIEW_DUE,
+        )
         services.record_discussion(by=chair, item=item, discussion=rng.choice(DISCUSSIONS))
         current = {d.kind: d for d in current_decisions().filter(child=child, kind__in=EXPLOITATION_KINDS)}
         kind = max(current, key=lambda k: Level.rank(current[k].level)) if current else EXPLOITATION_KINDS[0]
         level = current[kind].level if kind in current else Level.MEDIUM
-        screenings = list(child.screenings.order_by("-screened_at")[:3])
-        if screenings:
-            services.decide_at_item(
-                by=chair, item=item, kind=kind, level=level, screenings=screenings, next_review_on=today + dt.timedelta(weeks=8),
-                reason="Confirmed by the meeting after each agency shared what it knows.",
-                departure_reason="The meeting's judgement on everything shared, beyond the screening scores.",
-            )
-        else:
-            services.set_pathway(by=chair, item=item, pathway=Pathway.EXPLOITATION)
+        screenings = list(child.screenings.filter(screened_at__lt=meeting.starts_at).order_by("-screened_at")[:3])
+        if not screenings:
+            services.remove_item(by=chair, item=item, reason="Deferred: no agency has screened the child yet. The hub will ask for a screening.")
+            continue
+        services.decide_at_item(
+            by=chair, item=item, kind=kind, level=level, screenings=screenings, next_review_on=today + dt.timedelta(weeks=8),
+            reason="Confirmed by the meeting after each agency shared what it knows.",
+            departure_reason="The meeting's judgement on everything shared, beyond the screening scores.",
+        )
         involved = list(Involvement.objects.filter(child=child, ended_on__isnull=True).values_list("agency_id", flat=True))
         for description, outcome in rng.sample(ACTIONS, k=rng.randint(1, 2)):
             agency_id = rng.choice(involved)
@@ -81,47 +97,64 @@ def _hold(rng: random.Random, *, chair, meeting: Meeting, children, today: dt.da
 
 
 def add_demo_meetings(*, rng: random.Random, today: dt.date, chair_user, hub_user) -> None:
-    at_risk = list(
+    """A fortnightly exploitation meeting: each child at medium or high risk was discussed at one
+    of the last four, so today's meeting reviews those discussed eight weeks ago, with new
+    referrals, children repeatedly missing and actions still open."""
+    at_risk = (
         current_decisions().filter(kind__in=EXPLOITATION_KINDS, level__in=(Level.MEDIUM, Level.HIGH), child__closed_at__isnull=True)
-        .order_by("child_id").values_list("child_id", flat=True).distinct()
+        .values_list("child_id", flat=True)
     )
     children = list(Child.objects.filter(pk__in=sorted(set(at_risk))).order_by("pk"))
     rng.shuffle(children)
     if len(children) < 8:
         return
+    groups = [children[n::4] for n in range(4)]
     series = services.create_series(
-        by=hub_user, name="Brackenford exploitation meeting", kind=MeetingKind.EXPLOITATION, interval_weeks=4,
+        by=hub_user, name="Brackenford exploitation meeting", kind=MeetingKind.EXPLOITATION, interval_weeks=2,
         first_starts_at=_meeting_time(today - dt.timedelta(weeks=8)), chair=chair_user, venue="Committee room 2, Brackenford Town Hall",
         call_link="https://meet.example.org/brackenford-mace",
     )
-    first = series.meetings.get()
-    _hold(rng, chair=chair_user, meeting=first, children=children[:5], today=today)
-    services.publish_minutes(by=chair_user, meeting=first)
-    MinutesRelease.objects.filter(meeting=first).update(released_at=first.starts_at + dt.timedelta(days=6))
-
-    # A strategy discussion about one child, which sent her to the exploitation meeting (F10).
+    # A strategy discussion five weeks ago sent one child to the exploitation meeting (F10).
+    sent_on = groups[2][0]
     strategy = services.create_meeting(
         by=hub_user, kind=MeetingKind.STRATEGY, title="Strategy discussion", starts_at=_meeting_time(today - dt.timedelta(weeks=5)),
         chair=chair_user, call_link="https://meet.example.org/strategy",
     )
-    item = services.add_child_item(by=chair_user, meeting=strategy, child=children[5])
+    item = services.add_child_item(by=chair_user, meeting=strategy, child=sent_on)
     services.record_discussion(by=chair_user, item=item, discussion="Police and social care agreed the threshold for a section 47 enquiry is met.")
     services.set_pathway(by=chair_user, item=item, pathway=Pathway.SECTION_47)
     services.close_item(by=chair_user, item=item, no_actions_reason="The section 47 enquiry carries the actions.")
-    services.close_meeting(by=chair_user, meeting=strategy)
-    _as_if_then(strategy)
 
-    # The second meeting: it also hears the child from the strategy discussion.
-    second = Meeting.objects.filter(series=series).exclude(pk=first.pk).get()
-    _hold(rng, chair=chair_user, meeting=second, children=[children[5], *children[:3], *children[6:8]], today=today)
+    held = []
+    for number, group in enumerate(groups):
+        meeting = Meeting.objects.filter(series=series, status=MeetingStatus.PLANNED).get()
+        if number == 2:
+            services.close_meeting(by=chair_user, meeting=strategy)
+            _as_if_then(strategy)
+        # Each meeting also hears the children the hub sent to it since the last one.
+        referred = Child.objects.filter(
+            referrals__outcome=Outcome.EXPLOITATION_MEETING, referrals__outcome_decided_at__lte=meeting.starts_at, closed_at__isnull=True,
+        ).exclude(Exists(AgendaItem.objects.filter(referral__child=OuterRef("pk"), removed_at__isnull=True)))
+        referred = referred.exclude(pk__in=[c.pk for c in group]).distinct().order_by("pk")
+        _hold(rng, chair=chair_user, meeting=meeting, children=[*group, *referred], today=today)
+        held.append(meeting)
+    # Full minutes of all but the last were published within the ten working days.
+    for meeting in held[:-1]:
+        services.publish_minutes(by=chair_user, meeting=meeting)
+        MinutesRelease.objects.filter(meeting=meeting, kind="full").update(released_at=meeting.starts_at + dt.timedelta(days=6))
 
-    # Most agencies confirmed receipt the next day; a few have not, and age on the worklist.
-    shares = list(MinutesShare.objects.filter(release__meeting__in=[first, second, strategy]).select_related("release").order_by("pk"))
+    # Most actions due by now were done; the rest come back to today's meeting.
+    for action in MeetingAction.objects.filter(item__meeting__in=held, due_on__lte=today).select_related("owner").order_by("pk"):
+        if rng.random() < 0.8:
+            services.mark_action(by=action.owner, action=action, status=ActionStatus.DONE, note="Done, and recorded on our own system.")
+
+    # Agencies confirmed receipt the next day, but a few have not confirmed the last meeting's.
+    shares = MinutesShare.objects.filter(release__meeting__in=[*held, strategy]).select_related("release").order_by("pk")
     for share in shares:
-        if share.release.meeting_id == second.pk and rng.random() < 0.3:
+        if share.release.meeting_id == held[-1].pk and rng.random() < 0.3:
             continue
         someone = _someone_in(share.agency_id, rng)
         if someone is not None:
             services.acknowledge_share(by=someone, share=share)
             MinutesShare.objects.filter(pk=share.pk).update(acknowledged_at=share.shared_at + dt.timedelta(days=1))
-    # Closing the second meeting arranged today's, with its agenda for the chair to build.
+    # Closing the last meeting arranged today's, with its agenda for the chair to build.

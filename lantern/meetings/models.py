@@ -93,7 +93,7 @@ class ItemReason(models.TextChoices):
     NEW_REFERRAL = "referral", "New referral sent to the meeting"
     REVIEW_DUE = "review", "Medium or high risk: due for review"
     REPEAT_MISSING = "missing", "Repeatedly missing"
-    OUTSTANDING_ACTIONS = "actions", "Actions outstanding from an earlier meeting"
+    OUTSTANDING_ACTIONS = "actions", "Actions from an earlier meeting due and still open"
     ADDED = "added", "Added by the chair"
     PERSON = "person", "Person of concern to discuss"
     LOCATION = "location", "Location to discuss"

@@ -156,7 +156,7 @@ def propose_agenda(meeting: Meeting) -> list[Proposal]:
     """The children the chair should discuss who are not on the agenda yet: new referrals sent to
     this type of meeting; for exploitation and review meetings also every child at medium or
     high risk not discussed for LANTERN_MEETING_REVIEW_WEEKS weeks, children repeatedly missing,
-    and children with actions outstanding from earlier meetings. Five queries, whatever the size
+    and children with actions from earlier meetings due by this one and still open. Five queries, whatever the size
     of the partnership."""
     at = meeting.starts_at
     on_agenda = AgendaItem.objects.filter(meeting=meeting, removed_at__isnull=True, child__isnull=False).values("child_id")
@@ -192,11 +192,14 @@ def propose_agenda(meeting: Meeting) -> list[Proposal]:
             add(child_id, ItemReason.REPEAT_MISSING, f"{n} missing episodes in the last {repeat_missing_days()} days")
 
         outstanding = (
-            MeetingAction.objects.filter(status=ActionStatus.OPEN, child__isnull=False, item__meeting__starts_at__lt=at, child__closed_at__isnull=True)
+            MeetingAction.objects.filter(
+                status=ActionStatus.OPEN, child__isnull=False, item__meeting__starts_at__lt=at, due_on__lte=at.astimezone(LONDON).date(),
+                child__closed_at__isnull=True,
+            )
             .exclude(child_id__in=on_agenda).values("child_id").annotate(n=Count("pk")).order_by("child_id").values_list("child_id", "n")
         )
         for child_id, n in outstanding:
-            add(child_id, ItemReason.OUTSTANDING_ACTIONS, f"{n} action{'s' if n != 1 else ''} from earlier meetings to check")
+            add(child_id, ItemReason.OUTSTANDING_ACTIONS, f"{n} action{'s' if n != 1 else ''} from earlier meetings due and still open")
 
     children = Child.objects.in_bulk(list(found))
     proposals = []

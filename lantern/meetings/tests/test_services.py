@@ -73,7 +73,10 @@ def test_actions_outstanding_from_an_earlier_meeting_bring_the_child_back(partne
     (item,) = _add(p, first, amy)
     discuss(by=p.chair, item=item, level="low", owner=p.school_lead, agency=p.school)
     services.close_meeting(by=p.chair, meeting=first)
-    second = arrange(by=p.chair)
+    # The action is due in 14 days: a meeting next week does not bring Amy back for it ...
+    assert selectors.propose_agenda(arrange(by=p.chair, starts_at=timezone.now() + dt.timedelta(days=7))) == []
+    # ... a meeting after it fell due does.
+    second = arrange(by=p.chair, starts_at=timezone.now() + dt.timedelta(days=15))
     proposals = selectors.propose_agenda(second)
     assert [(pr.child.pk, pr.reason) for pr in proposals] == [(amy.pk, ItemReason.OUTSTANDING_ACTIONS)]
 
@@ -256,7 +259,7 @@ def test_outstanding_actions_are_marked_at_the_next_meeting(partnership, childre
     with pytest.raises(PermissionDenied):
         services.mark_action(by=p.school_lead, action=missed, status=ActionStatus.NOT_DONE, note="")
 
-    second = arrange(by=p.chair)
+    second = arrange(by=p.chair, starts_at=timezone.now() + dt.timedelta(days=15))  # after the actions fell due
     (next_item,) = services.build_agenda(by=p.chair, meeting=second)
     assert [a.pk for a in selectors.item_summary(next_item).outstanding] == [missed.pk]
     with pytest.raises(ValidationError):
