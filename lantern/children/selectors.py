@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from .models import AccessLogEntry, AccessPurpose, BreakGlassGrant, Child, ChildIdentifier, Involvement, TimelineEvent, normalise_identifier, normalise_text
+from .conf import max_professionals
 from .rules import active_involvement_exists, can_edit_child, can_see_access_log, current_break_glass
 
 
@@ -187,6 +188,12 @@ class ChildPage:
     endable_ids: frozenset
     can_change_lead: bool
     sections: list
+    professional_count: int = 0
+    max_professionals: int = 6
+
+    @property
+    def too_many_professionals(self) -> bool:
+        return self.professional_count > self.max_professionals
 
     @property
     def main_sections(self) -> list:
@@ -195,6 +202,14 @@ class ChildPage:
     @property
     def side_sections(self) -> list:
         return [s for s in self.sections if s.section.column == "side"]
+
+
+def professional_count(involvements) -> int:
+    """The number of professionals working with the child (F18), from the active involvements
+    already loaded: each named professional once, and each involvement naming no one as one
+    more. No query."""
+    active = [inv for inv in involvements if inv.ended_on is None]
+    return len({inv.professional_id for inv in active if inv.professional_id}) + sum(1 for inv in active if not inv.professional_id)
 
 
 def child_page(user, child: Child, *, timeline_page: int = 1) -> ChildPage:
@@ -235,6 +250,8 @@ def child_page(user, child: Child, *, timeline_page: int = 1) -> ChildPage:
         # Handing on the lead takes the right to end the current lead's involvement (or no lead yet).
         can_change_lead=can_edit and (not any(inv.is_lead for inv in active) or any(inv.is_lead and inv.pk in endable for inv in active)),
         sections=load_sections(user, child),
+        professional_count=professional_count(active),
+        max_professionals=max_professionals(),
     )
 
 

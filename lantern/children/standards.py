@@ -1,10 +1,11 @@
 """Rules of the standards engine that watch the child register."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from lantern.standards.models import Audience, Severity
 from lantern.standards.registry import AlertSpec, rule
 
+from .conf import max_professionals
 from .models import Child, ChildIdentifier, Involvement
 
 
@@ -64,4 +65,36 @@ def possible_duplicates(today):
             key=f"child:{pk}",
             child_id=pk,
             message=f"This child {reason}. Check whether they are the same child.",
+        )
+
+
+@rule(
+    id="F18.too-many-professionals",
+    finding="F18",
+    title="Many professionals working with the child",
+    severity=Severity.WARNING,
+)
+def too_many_professionals(today):
+    """A child whose record is open with more than LANTERN_MAX_PROFESSIONALS professionals
+    working with them: each named professional on an active involvement counts once (however
+    many roles they hold), and each active involvement naming no one counts as one. One query."""
+    limit = max_professionals()
+    rows = (
+        Involvement.objects.filter(ended_on__isnull=True, child__closed_at__isnull=True)
+        .order_by()
+        .values("child_id")
+        .annotate(
+            named=Count("professional", distinct=True),
+            unnamed=Count("pk", filter=Q(professional__isnull=True)),
+        )
+        .annotate(total=F("named") + F("unnamed"))
+        .filter(total__gt=limit)
+        .values_list("child_id", "total")
+        .order_by("child_id")
+    )
+    for child_id, total in rows:
+        yield AlertSpec(
+            key=f"child:{child_id}",
+            child_id=child_id,
+            message=f"{total} professionals are working with the child. Agree with the lead professional whether all are needed.",
         )

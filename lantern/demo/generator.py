@@ -14,8 +14,11 @@ from lantern.children import services as child_services
 from lantern.children.models import Ethnicity, IdentifierKind, LegalStatus, Sex
 from lantern.core.dates import local_today
 from lantern.education.demo import add_demo_education
+from lantern.contacts.demo import add_demo_contacts
 from lantern.meetings.demo import add_demo_meetings
 from lantern.missing.demo import add_demo_missing
+from lantern.plans.demo import add_demo_plan
+from lantern.transitions.demo import add_demo_transitions
 from lantern.notifications.services import emails_suppressed, mark_read
 from lantern.referrals.demo import add_demo_referrals
 from lantern.risk.demo import add_demo_risk
@@ -142,6 +145,9 @@ def generate(*, children: int = 150, seed: int = 2026, today: dt.date | None = N
             # Where each child is educated, after their levels: the school of a child already at risk is told.
             add_demo_education(rng=rng, child=child, today=today, staff_by_agency=staff, hub_user=hub_user)
             add_demo_missing(rng=rng, child=child, today=today, staff_by_agency=staff, hub_user=hub_user)
+            add_demo_contacts(rng=rng, child=child, today=today, staff_by_agency=staff)
+            add_demo_transitions(rng=rng, child=child, today=today, staff_by_agency=staff, hub_user=hub_user)
+            add_demo_plan(rng=rng, child=child, today=today, hub_user=hub_user)
         # The partnership's exploitation meetings: two held, a strategy discussion, today's to prepare.
         add_demo_meetings(rng=rng, today=today, chair_user=chair_user, hub_user=hub_user)
         # The messages those back-dated records sent are history: the demo's inboxes start read.

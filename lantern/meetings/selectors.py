@@ -15,6 +15,8 @@ from lantern.core.dates import LONDON, local_today, long_date, working_days_betw
 from lantern.missing.conf import repeat_missing_days
 from lantern.missing.models import MissingEpisode
 from lantern.missing.selectors import repeatedly_missing
+from lantern.contacts.selectors import last_contact_by_agency
+from lantern.plans.selectors import plan_status
 from lantern.referrals.models import Outcome, Referral
 from lantern.risk.models import EXPLOITATION_KINDS, Level, RiskDecision, RiskKind
 from lantern.risk.selectors import _current_from, current_decisions, latest_screenings, level_history
@@ -229,6 +231,8 @@ class ItemSummary:
     outstanding: list
     earlier_items: list
     involvements: list
+    plan: str = ""
+    contacts: list = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The summary as plain lines, kept with the item when it closes and printed in the minutes."""
@@ -250,6 +254,11 @@ class ItemSummary:
             out.append("Emotional health and self-harm: no indicator seen in the latest screenings")
         since = long_date(self.episodes_since.astimezone(LONDON).date())
         out.append(f"Missing episodes since {since}: {len(self.episodes)}")
+        out.append(f"Plan: {self.plan}")
+        for contact in self.contacts:
+            when_ = (f"{long_date(contact.last_successful_at)} ({contact.days_since_successful} days before the meeting)"
+                     if contact.last_successful_at else "no successful contact recorded")
+            out.append(f"Last contact by {contact.agency.name}: {when_}")
         out.append(f"Actions outstanding from earlier meetings: {len(self.outstanding)}")
         out.append("Agencies involved: " + (", ".join(
             f"{i.agency.name}{' (lead professional)' if i.is_lead else ''}" for i in self.involvements
@@ -258,7 +267,7 @@ class ItemSummary:
 
 
 def item_summary(item: AgendaItem) -> ItemSummary | None:
-    """The summary for a child's item. Eight queries whatever the size of the child's record."""
+    """The summary for a child's item. Eleven queries whatever the size of the child's record."""
     if item.child_id is None:
         return None
     child = item.child
@@ -284,6 +293,8 @@ def item_summary(item: AgendaItem) -> ItemSummary | None:
         ),
         earlier_items=earlier,
         involvements=list(Involvement.objects.filter(child=child, ended_on__isnull=True).select_related("agency", "professional").order_by("agency__name")),
+        plan=plan_status(child),
+        contacts=last_contact_by_agency(child, today=at.astimezone(LONDON).date()),
     )
 
 

@@ -30,6 +30,9 @@ CATEGORY_LABELS = {
     "missing": "a child you work with who is missing or has returned",
     "meetings": "a meeting about children your agency works with",
     "education": "the education of a child you work with",
+    "plan": "the plan of a child you work with",
+    "supervision": "supervision of a child you work with",
+    "transitions": "a young person's transition to adulthood or a placement out of area",
 }
 
 

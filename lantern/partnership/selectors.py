@@ -35,13 +35,13 @@ def professionals_of(agency: Agency):
 
 
 def case_workers(agency_ids) -> QuerySet[User]:
-    """The active practitioners and managers of the given agencies: who is told when something
-    reaches an agency."""
+    """The active practitioners and managers of the given agencies (ids, or a query of one
+    column of agency ids): who is told when something reaches an agency."""
     from .models import AGENCY_CASE_ROLES
 
     return User.objects.filter(
         Exists(Membership.objects.filter(
-            user=OuterRef("pk"), agency_id__in=list(agency_ids), agency__is_active=True, role__in=sorted(AGENCY_CASE_ROLES), ended_at__isnull=True,
+            user=OuterRef("pk"), agency_id__in=agency_ids if isinstance(agency_ids, QuerySet) else list(agency_ids), agency__is_active=True, role__in=sorted(AGENCY_CASE_ROLES), ended_at__isnull=True,
         )),
         is_active=True,
     ).order_by("pk")

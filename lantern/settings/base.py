@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "lantern.missing",
     "lantern.education",
     "lantern.meetings",
+    "lantern.plans",
+    "lantern.contacts",
+    "lantern.transitions",
     "lantern.standards",
     "lantern.notifications",
     "lantern.demo",
@@ -183,6 +186,13 @@ LANTERN_MEETING_REVIEW_WEEKS = env_int("LANTERN_MEETING_REVIEW_WEEKS", 8)
 LANTERN_DECISIONS_HOURS = env_int("LANTERN_DECISIONS_HOURS", 24)
 LANTERN_MINUTES_WORKING_DAYS = env_int("LANTERN_MINUTES_WORKING_DAYS", 10)
 LANTERN_MINUTES_ACKNOWLEDGE_WORKING_DAYS = env_int("LANTERN_MINUTES_ACKNOWLEDGE_WORKING_DAYS", 3)
+LANTERN_NO_CONTACT_DAYS = env_int("LANTERN_NO_CONTACT_DAYS", 14)
+LANTERN_MAX_PROFESSIONALS = env_int("LANTERN_MAX_PROFESSIONALS", 6)
+
+# Plans: reviewed at least every this many months; a service the plan relies on that has not
+# started this many weeks after the referral is alerted (F15, F21).
+LANTERN_PLAN_REVIEW_MONTHS = env_int("LANTERN_PLAN_REVIEW_MONTHS", 3)
+LANTERN_SERVICE_START_WEEKS = env_int("LANTERN_SERVICE_START_WEEKS", 6)
 
 # Emergency ("break glass") access lasts this many hours.
 LANTERN_BREAK_GLASS_HOURS = env_int("LANTERN_BREAK_GLASS_HOURS", 4)

@@ -13,6 +13,9 @@ from lantern.children.tests.factories import register_child
 from lantern.core.dates import local_today
 from lantern.education import services as education
 from lantern.meetings import services as meetings
+from lantern.plans import services as plans
+from lantern.plans.models import LinkedPlanKind, ServiceKind
+from lantern.transitions import services as transitions
 from lantern.meetings.tests.factories import arrange, discuss
 from lantern.missing.tests.factories import at, record_episode
 from lantern.referrals.tests.factories import refer
@@ -20,7 +23,8 @@ from lantern.risk.services import submit_screening
 
 # Route parameters that name a child or a record about one: such pages are "not found" to
 # anyone who may not see the child.
-CHILD_KEYS = ("child_id", "referral_id", "screening_id", "episode_id", "timetable_id", "cme_report_id", "meeting_id", "item_id", "action_id", "share_id")
+CHILD_KEYS = ("child_id", "referral_id", "screening_id", "episode_id", "timetable_id", "cme_report_id", "meeting_id", "item_id", "action_id", "share_id",
+              "linked_id", "service_id", "placement_id")
 PUBLIC = {"login", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete", "healthz"}
 
 
@@ -73,8 +77,25 @@ def world(partnership):
     discuss(by=p.chair, item=item, owner=p.school_lead, agency=p.school)
     meetings.close_meeting(by=p.chair, meeting=meeting)
     share = meeting.releases.get().shares.get(agency=p.school)
+    # The child's plan, with an action, a linked plan and a service it relies on.
+    plan = plans.start_plan(by=p.school_lead, child=child)
+    plan = plans.update_plan(by=p.school_lead, plan=plan, expected_version=plan.version, worries="Seen with older males", aims="Safe at home")
+    plan_action = plans.add_action(by=p.school_lead, plan=plan, description="Weekly check-in", owner=p.school_lead, agency=p.school,
+                                   due_on=today + dt.timedelta(days=14), outcome="Names a trusted adult")
+    plans.add_contingency(by=p.school_lead, plan=plan, trigger="Goes missing", response="Call the police", agency=p.school, owner=p.school_lead)
+    linked = plans.link_plan(by=p.school_lead, plan=plan, kind=LinkedPlanKind.EHCP, agency=p.school, owner_name="SENCo")
+    service = plans.refer_to_service(by=p.school_lead, plan=plan, kind=ServiceKind.CAMHS, provider="Testshire CAMHS", referred_on=today, agency=p.school)
+    plan.refresh_from_db()
+    plans.activate_plan(by=p.school_lead, plan=plan, expected_version=plan.version, next_review_on=today + dt.timedelta(days=30))
+    # A placement out of area (the hub records it for social care, which becomes involved).
+    placement = transitions.record_out_of_area_placement(
+        by=p.hub, child=child, placing_agency=p.social_care, host_authority="Westmarsh Borough Council",
+        placement_area="Saltby", started_on=today, information_requested="Police intelligence", information_due_on=today,
+    )
     return {
         "meeting_id": meeting.pk, "item_id": item.pk, "action_id": item.actions.get().pk, "share_id": share.pk,
+        "linked_id": linked.pk, "service_id": service.pk, "placement_id": placement.pk,
+        "plans:": {"action_id": plan_action.pk},  # two apps name their action "action_id"
         "referral_id": referral.pk, "screening_id": screening.pk, "episode_id": episode.pk,
         "timetable_id": timetable.pk, "cme_report_id": cme_report.pk,
         "child_id": child.pk, "pk": child.pk, "identifier_id": child.identifiers.get().pk, "involvement_id": involvement.pk,
@@ -83,11 +104,17 @@ def world(partnership):
     }
 
 
+def _values_for(name, values: dict) -> dict:
+    """An app's own route values (world["plans:"]) over the shared ones."""
+    app = f"{name.split(':')[0]}:" if name and ":" in name else ""
+    return {**values, **values.get(app, {})}
+
+
 def _urls(values):
     for name, route in _patterns():
         if "format" in route and "(?P<format>" in route:
             continue
-        yield name, _fill(route, values)
+        yield name, _fill(route, _values_for(name, values))
 
 
 def test_every_url_sends_anonymous_users_to_sign_in(client, world):
@@ -127,7 +154,7 @@ def test_every_child_url_works_for_an_involved_agency(client, world, partnership
     for name, route in _patterns():
         if not any(key in route for key in CHILD_KEYS):
             continue
-        response = client.get(_fill(route, world))
+        response = client.get(_fill(route, _values_for(name, world)))
         # POST-only actions send a GET back to the record; the full access log is for managers and
         # the hub; only the hub or a meeting chair decides a risk level.
         expected = {
@@ -142,6 +169,13 @@ def test_every_child_url_works_for_an_involved_agency(client, world, partnership
             "meetings:remove_item": 404, "meetings:decide": 404, "meetings:add_action": 404, "meetings:close_item": 404,
             "meetings:send_information": 302, "meetings:close": 302, "meetings:publish": 302, "meetings:reopen_item": 302,
             "meetings:acknowledge": 302,
+            # Plans: the plan is already active; ending it is for managers, the hub and chairs.
+            "plans:activate": 302, "plans:end_linked_plan": 302, "plans:end": 403,
+            # Placements are recorded by social care and the hub; the world child is 14, too young for a transition plan.
+            "transitions:record_placement": 403, "transitions:record_information": 403, "transitions:end_placement": 403,
+            "transitions:plan": 302,
+            # Supervision notes are for managers, the hub and the people in them.
+            "contacts:supervision": 404, "contacts:record_supervision": 404,
         }.get(name, 200)
         assert response.status_code == expected, (name, response.status_code)
 

@@ -17,6 +17,7 @@ from lantern.children import services as child_services
 from lantern.children.models import AccessLogEntry
 from lantern.children.tests.factories import register_child
 from lantern.core.dates import LONDON, local_today
+from lantern.contacts.tests.factories import contact as record_contact
 from lantern.meetings import services
 from lantern.meetings.models import (
     ActionStatus, AgendaItem, Attendance, Invitation, ItemReason, Meeting, MeetingAction, MeetingStatus, MinutesShare, Pathway,
@@ -331,11 +332,15 @@ def test_the_item_page_shows_the_summary_to_involved_agencies_only(client, partn
     p = partnership
     amy, ben, _ = children
     screen(by=p.school_lead, child=amy, indicators=[("EMO-01", NOW)])
+    record_contact(by=p.school_lead, child=amy, happened_at=timezone.now() - dt.timedelta(days=3))
     items = _items(meeting)
     page = _login(client, p.school_lead).get(_url("item", items["Amy"].pk))
     assert page.status_code == 200
     assert "Self-harms" in _text(page) and "Emotional health and self-harm" in _text(page)
-    assert "Plans are not recorded in Lantern yet" in _text(page) and "Contacts are not recorded in Lantern yet" in _text(page)
+    assert "No multi-agency plan" in _text(page)
+    # The last successful contact by each agency: the school's three days ago, none by social care.
+    assert "(3 days before the meeting)" in _text(page) or "(2 days before the meeting)" in _text(page)
+    assert "No successful contact recorded" in _text(page)
     assert "Record the meeting's decision" not in _text(page) and "Save the discussion notes" not in _text(page)
     assert client.post(_url("item", items["Amy"].pk), {"form": "discussion", "discussion": "x"}).status_code == 404
     # The school is not involved with Ben.
