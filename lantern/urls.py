@@ -27,6 +27,7 @@ urlpatterns = [
     path("plans/", include("lantern.plans.urls")),
     path("contacts/", include("lantern.contacts.urls")),
     path("transitions/", include("lantern.transitions.urls")),
+    path("network/", include("lantern.network.urls")),
     path("education/", include("lantern.education.urls")),
     path("worklist/", include("lantern.standards.urls")),
     path("messages/", include("lantern.notifications.urls")),

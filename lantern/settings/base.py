@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "lantern.plans",
     "lantern.contacts",
     "lantern.transitions",
+    "lantern.network",
     "lantern.standards",
     "lantern.notifications",
     "lantern.demo",

@@ -1,0 +1,299 @@
+"""Every read of the network that leaves the app, scoped by who is asking.
+
+The analysis (neighbourhoods, shared persons, connected groups, hotspots) is for those who see
+the intelligence: the police and the hub. Other agencies see, on the page of a child they work
+with, the persons of concern the child is linked to, by name, and what agencies must do.
+"""
+
+import datetime as dt
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from lantern.children.models import Child
+
+from .models import Disruption, Link, NetworkAccess, Node, NodeKind, PersonOfConcern
+from .rules import sees_intelligence
+
+# Access -----------------------------------------------------------------------------------------
+
+
+def access_node(user, node_id, *, path: str = "") -> Node:
+    """A person, location, vehicle or business, for the police and the hub, with the view
+    logged; otherwise 404. (A child's node is reached through the child's page.)"""
+    try:
+        pk = int(node_id)
+    except (TypeError, ValueError):
+        raise Http404("Not found") from None
+    node = Node.objects.filter(pk=pk).exclude(kind=NodeKind.CHILD).first()
+    if node is None or not user.is_authenticated or not sees_intelligence(user):
+        raise Http404("Not found")
+    NetworkAccess.objects.create(node=node, user=user, path=path[:300], full_intelligence=True)
+    return node
+
+
+def live_links() -> "Link.objects":
+    return Link.objects.filter(ended_at__isnull=True)
+
+
+# The child's page -------------------------------------------------------------------------------
+
+
+@dataclass
+class ChildLink:
+    node: Node
+    link: Link
+    guidance: str = ""
+
+
+def child_links_section(user, child: Child) -> dict:
+    """The "People and places" section of the child page: every live link from the child. The
+    police and the hub see the grading and source; others see the name, the kind of link and
+    what agencies must do. Two queries."""
+    node = Node.objects.filter(child=child).first()
+    full = bool(sees_intelligence(user))
+    if node is None:
+        return {"links": [], "full": full, "child": child}
+    links = list(
+        live_links().filter(Q(a=node) | Q(b=node)).select_related("a", "b", "a__person", "b__person", "source_agency").order_by("-last_seen", "-id")
+    )
+    rows = []
+    for link in links:
+        other = link.b if link.a_id == node.pk else link.a
+        person = getattr(other, "person", None) if other.kind == NodeKind.PERSON else None
+        rows.append(ChildLink(node=other, link=link, guidance=person.guidance if person else ""))
+    return {"links": rows, "full": full, "child": child}
+
+
+# Neighbourhood ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Graph:
+    nodes: list
+    links: list
+    centre: int
+    truncated: bool = False
+
+
+def _filtered(link_types=None, since: dt.date | None = None, until: dt.date | None = None, grades: set | None = None):
+    qs = live_links()
+    if link_types:
+        qs = qs.filter(link_type__in=list(link_types))
+    if since is not None:
+        qs = qs.filter(Q(last_seen__isnull=True) | Q(last_seen__gte=since))
+    if until is not None:
+        qs = qs.filter(Q(first_seen__isnull=True) | Q(first_seen__lte=until))
+    if grades:
+        qs = qs.filter(intelligence_assessment__in=sorted(grades))
+    return qs
+
+
+def neighbourhood(node_id: int, *, depth: int = 2, link_types=None, since=None, until=None, grades=None, limit: int = 2000) -> Graph:
+    """The nodes within `depth` links of a node and the links among them, breadth first: one
+    query per step, whatever the size of the network."""
+    links_qs = _filtered(link_types, since, until, grades)
+    seen = {node_id}
+    frontier = {node_id}
+    found: dict[int, tuple] = {}
+    truncated = False
+    for _ in range(max(0, depth)):
+        if not frontier:
+            break
+        rows = links_qs.filter(Q(a_id__in=frontier) | Q(b_id__in=frontier)).values_list(
+            "pk", "a_id", "b_id", "link_type", "intelligence_assessment", "source_evaluation", "first_seen", "last_seen"
+        )
+        next_frontier = set()
+        for row in rows:
+            found[row[0]] = row
+            for end in (row[1], row[2]):
+                if end not in seen:
+                    next_frontier.add(end)
+        seen |= next_frontier
+        frontier = next_frontier
+        if len(seen) > limit:
+            truncated = True
+            break
+    # Links among the nodes found that were not on the way (a triangle closing at the last step).
+    nodes = {n.pk: n for n in Node.objects.filter(pk__in=seen)}
+    links = [row for row in found.values() if row[1] in nodes and row[2] in nodes]
+    return Graph(nodes=sorted(nodes.values(), key=lambda n: (n.pk != node_id, n.kind, n.label)), links=links, centre=node_id, truncated=truncated)
+
+
+# Shared persons and groups (F29) ------------------------------------------------------------------
+
+
+def _child_person_pairs(since: dt.date | None = None) -> list[tuple[int, int]]:
+    """(child node, person node) for every live link between a child and a person. One query."""
+    qs = live_links().filter(
+        (Q(a__kind=NodeKind.CHILD) & Q(b__kind=NodeKind.PERSON)) | (Q(a__kind=NodeKind.PERSON) & Q(b__kind=NodeKind.CHILD))
+    )
+    if since is not None:
+        qs = qs.filter(Q(last_seen__isnull=True) | Q(last_seen__gte=since))
+    pairs = []
+    for a, a_kind, b in qs.values_list("a_id", "a__kind", "b_id"):
+        pairs.append((a, b) if a_kind == NodeKind.CHILD else (b, a))
+    return pairs
+
+
+@dataclass
+class SharedPerson:
+    person: PersonOfConcern
+    children: list
+
+
+def shared_persons(*, min_children: int = 2) -> list[SharedPerson]:
+    """Persons of concern linked to `min_children` or more children, most children first. Three queries."""
+    by_person: dict[int, set[int]] = defaultdict(set)
+    for child_node, person_node in _child_person_pairs():
+        by_person[person_node].add(child_node)
+    wanted = {p: c for p, c in by_person.items() if len(c) >= min_children}
+    persons = {p.node_id: p for p in PersonOfConcern.objects.filter(node_id__in=list(wanted))}
+    children = {n.pk: n for n in Node.objects.filter(pk__in={c for cs in wanted.values() for c in cs}).select_related("child")}
+    out = [SharedPerson(person=persons[p], children=sorted((children[c] for c in cs), key=lambda n: n.label)) for p, cs in wanted.items()]
+    out.sort(key=lambda s: (-len(s.children), s.person.name))
+    return out
+
+
+@dataclass
+class Group:
+    children: list  # child nodes
+    nodes: list  # every node in the group
+    edges: list = field(default_factory=list)  # (a, b) node ids of the links that join it
+
+
+def components(edges: list[tuple[int, int]]) -> list[set[int]]:
+    """Connected components of an undirected graph given as edges (union-find)."""
+    parent: dict[int, int] = {}
+
+    def find(x):
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+    groups: dict[int, set[int]] = defaultdict(set)
+    for x in list(parent):
+        groups[find(x)].add(x)
+    return list(groups.values())
+
+
+def shortest_path(edges: list[tuple[int, int]], start: int, goal: int) -> list[int]:
+    """The nodes on a shortest path from start to goal (breadth first), or [] if none."""
+    adjacent: dict[int, list[int]] = defaultdict(list)
+    for a, b in edges:
+        adjacent[a].append(b)
+        adjacent[b].append(a)
+    previous = {start: None}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if node == goal:
+            path = []
+            while node is not None:
+                path.append(node)
+                node = previous[node]
+            return path[::-1]
+        for nxt in adjacent[node]:
+            if nxt not in previous:
+                previous[nxt] = node
+                queue.append(nxt)
+    return []
+
+
+def groups_of_children() -> list[Group]:
+    """Groups of two or more children connected through common persons of concern, locations,
+    vehicles or businesses (or as peers): the connected components of the network that hold two
+    or more children. Two queries."""
+    rows = list(live_links().values_list("a_id", "b_id"))
+    kinds = dict(Node.objects.values_list("pk", "kind"))
+    found = []
+    for members in components(rows):
+        child_ids = [n for n in members if kinds.get(n) == NodeKind.CHILD]
+        if len(child_ids) >= 2:
+            found.append((members, child_ids))
+    wanted = {n for members, _ in found for n in members}
+    nodes = {n.pk: n for n in Node.objects.filter(pk__in=wanted).select_related("child")}
+    edges = [(a, b) for a, b in rows if a in wanted]
+    out = []
+    for members, child_ids in found:
+        inner = [(a, b) for a, b in edges if a in members]
+        out.append(Group(children=sorted((nodes[c] for c in child_ids), key=lambda n: n.label),
+                         nodes=sorted((nodes[n] for n in members), key=lambda n: (n.kind, n.label)), edges=inner))
+    out.sort(key=lambda g: (-len(g.children), g.children[0].label))
+    return out
+
+
+# Hotspots (F30) -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Hotspot:
+    node: Node
+    children: int
+    episodes: int
+    recent_links: int
+
+
+def hotspots(*, since: dt.date, until: dt.date) -> list[Hotspot]:
+    """Locations and businesses ranked by the number of children linked to them, then the
+    missing episodes in which a child was found there, then the links recorded in the period.
+    A child counts for a place when linked to it directly, or through a person or vehicle linked
+    to it. Three queries."""
+    places = {n.pk: n for n in Node.objects.filter(kind__in=(NodeKind.LOCATION, NodeKind.BUSINESS)).select_related("location", "business")}
+    if not places:
+        return []
+    rows = list(live_links().values_list("a_id", "b_id", "link_type", "first_seen", "last_seen", "created_at"))
+    kinds = dict(Node.objects.filter(pk__in={x for r in rows for x in r[:2]}).values_list("pk", "kind"))
+    adjacent: dict[int, set[int]] = defaultdict(set)
+    recent: dict[int, int] = defaultdict(int)
+    episodes: dict[int, int] = defaultdict(int)
+    for a, b, link_type, first_seen, last_seen, created_at in rows:
+        adjacent[a].add(b)
+        adjacent[b].add(a)
+        seen = last_seen or first_seen or created_at.date()
+        in_period = since <= seen <= until
+        for place, other in ((a, b), (b, a)):
+            if place in places:
+                if in_period:
+                    recent[place] += 1
+                if link_type == "found_at" and kinds.get(other) == NodeKind.CHILD and in_period:
+                    episodes[place] += 1
+    out = []
+    for place in places:
+        children = {n for n in adjacent[place] if kinds.get(n) == NodeKind.CHILD}
+        for middle in adjacent[place]:
+            if kinds.get(middle) in (NodeKind.PERSON, NodeKind.VEHICLE):
+                children |= {n for n in adjacent[middle] if kinds.get(n) == NodeKind.CHILD}
+        if children or episodes[place] or recent[place]:
+            out.append(Hotspot(node=places[place], children=len(children), episodes=episodes[place], recent_links=recent[place]))
+    out.sort(key=lambda h: (-h.children, -h.episodes, -h.recent_links, h.node.label))
+    return out
+
+
+# Profiles and disruption (F31) ----------------------------------------------------------------------
+
+
+def profile(node: Node) -> dict:
+    """Everything linked to a person (or place), over time, and the disruption against them."""
+    links = list(live_links().filter(Q(a=node) | Q(b=node)).select_related("a", "b", "source_agency", "recorded_by").order_by("-last_seen", "-id"))
+    ended = list(Link.objects.filter(Q(a=node) | Q(b=node), ended_at__isnull=False).select_related("a", "b").order_by("-ended_at"))
+    return {
+        "node": node, "links": [(link, link.b if link.a_id == node.pk else link.a) for link in links], "ended": ended,
+        "disruptions": list(Disruption.objects.filter(node=node).select_related("agency", "recorded_by")),
+    }
+
+
+def disruption_counts(*, since: dt.date, until: dt.date) -> list[tuple[str, int]]:
+    """Disruption activity by kind in a period, for the board (F31). One query."""
+    from .models import DisruptionKind
+
+    rows = dict(Disruption.objects.filter(happened_on__range=(since, until)).values_list("kind").annotate(n=Count("pk")))
+    return [(label, rows.get(value, 0)) for value, label in DisruptionKind.choices]

@@ -1,0 +1,1 @@
+"""Rules of the standards engine that watch the network (F02)."""
