@@ -17,6 +17,7 @@ from lantern.education.demo import add_demo_education
 from lantern.contacts.demo import add_demo_contacts
 from lantern.meetings.demo import add_demo_meetings
 from lantern.missing.demo import add_demo_missing
+from lantern.network.demo import add_demo_network
 from lantern.plans.demo import add_demo_plan
 from lantern.transitions.demo import add_demo_transitions
 from lantern.notifications.services import emails_suppressed, mark_read
@@ -150,6 +151,8 @@ def generate(*, children: int = 150, seed: int = 2026, today: dt.date | None = N
             add_demo_plan(rng=rng, child=child, today=today, hub_user=hub_user)
         # The partnership's exploitation meetings: two held, a strategy discussion, today's to prepare.
         add_demo_meetings(rng=rng, today=today, chair_user=chair_user, hub_user=hub_user)
+        # The people and places around the children, as the police mapped them.
+        add_demo_network(rng=rng, today=today, hub_user=hub_user)
         # The messages those back-dated records sent are history: the demo's inboxes start read.
         for user in User.objects.filter(notifications__read_at__isnull=True).distinct():
             mark_read(user=user)

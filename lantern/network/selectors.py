@@ -38,6 +38,22 @@ def live_links() -> "Link.objects":
     return Link.objects.filter(ended_at__isnull=True)
 
 
+def search_records(user, text: str, *, limit: int = 50) -> list[Node]:
+    """Persons, places, vehicles and businesses whose name, other names, address or registration
+    contain the words searched for: for the police and the hub only. One query."""
+    if not user.is_authenticated or not sees_intelligence(user):
+        raise Http404("Not found")
+    text = " ".join((text or "").split())
+    if not text:
+        return []
+    registration = "".join(text.upper().split())
+    condition = (
+        Q(label__icontains=text) | Q(person__aliases__icontains=text) | Q(person__police_reference__iexact=text)
+        | Q(location__address__icontains=text) | Q(vehicle__registration__icontains=registration)
+    )
+    return list(Node.objects.exclude(kind=NodeKind.CHILD).filter(condition).distinct().order_by("kind", "label", "pk")[:limit])
+
+
 # The child's page -------------------------------------------------------------------------------
 
 
@@ -116,7 +132,13 @@ def neighbourhood(node_id: int, *, depth: int = 2, link_types=None, since=None, 
         if len(seen) > limit:
             truncated = True
             break
-    # Links among the nodes found that were not on the way (a triangle closing at the last step).
+    # Links among the nodes found that were not on the way (a triangle closing at the last step):
+    # the links of earlier steps' nodes are all found, so only those between the last step's are missing.
+    if frontier:
+        for row in links_qs.filter(a_id__in=frontier, b_id__in=frontier).values_list(
+            "pk", "a_id", "b_id", "link_type", "intelligence_assessment", "source_evaluation", "first_seen", "last_seen"
+        ):
+            found[row[0]] = row
     nodes = {n.pk: n for n in Node.objects.filter(pk__in=seen)}
     links = [row for row in found.values() if row[1] in nodes and row[2] in nodes]
     return Graph(nodes=sorted(nodes.values(), key=lambda n: (n.pk != node_id, n.kind, n.label)), links=links, centre=node_id, truncated=truncated)
@@ -162,6 +184,7 @@ class Group:
     children: list  # child nodes
     nodes: list  # every node in the group
     edges: list = field(default_factory=list)  # (a, b) node ids of the links that join it
+    link_types: dict = field(default_factory=dict)  # (a, b) -> the link's type (the latest, if several)
 
 
 def components(edges: list[tuple[int, int]]) -> list[set[int]]:
@@ -208,25 +231,39 @@ def shortest_path(edges: list[tuple[int, int]], start: int, goal: int) -> list[i
     return []
 
 
-def groups_of_children() -> list[Group]:
-    """Groups of two or more children connected through common persons of concern, locations,
-    vehicles or businesses (or as peers): the connected components of the network that hold two
-    or more children. Two queries."""
-    rows = list(live_links().values_list("a_id", "b_id"))
+DEFAULT_THROUGH = frozenset({NodeKind.PERSON, NodeKind.VEHICLE})
+
+
+def groups_of_children(*, through=DEFAULT_THROUGH) -> list[Group]:
+    """Groups of two or more children connected through the kinds of record in `through` (by
+    default persons of concern and vehicles), or as peers: the connected components, holding two
+    or more children, of the network of those records. A bus station or a park many children pass
+    through would join nearly everyone, so places and businesses join groups only when asked.
+    Two queries."""
+    allowed = {NodeKind.CHILD, *through}
     kinds = dict(Node.objects.values_list("pk", "kind"))
+    typed = [
+        (a, b, link_type) for a, b, link_type in live_links().order_by("last_seen", "id").values_list("a_id", "b_id", "link_type")
+        if kinds.get(a) in allowed and kinds.get(b) in allowed
+    ]
+    rows = [(a, b) for a, b, _ in typed]
+    link_types = {(a, b): link_type for a, b, link_type in typed}
     found = []
     for members in components(rows):
         child_ids = [n for n in members if kinds.get(n) == NodeKind.CHILD]
         if len(child_ids) >= 2:
             found.append((members, child_ids))
-    wanted = {n for members, _ in found for n in members}
-    nodes = {n.pk: n for n in Node.objects.filter(pk__in=wanted).select_related("child")}
-    edges = [(a, b) for a, b in rows if a in wanted]
+    group_of = {n: index for index, (members, _) in enumerate(found) for n in members}
+    nodes = {n.pk: n for n in Node.objects.filter(pk__in=list(group_of)).select_related("child")}
+    edges: dict[int, list] = defaultdict(list)
+    for a, b in rows:
+        if a in group_of:
+            edges[group_of[a]].append((a, b))
     out = []
-    for members, child_ids in found:
-        inner = [(a, b) for a, b in edges if a in members]
+    for index, (members, child_ids) in enumerate(found):
         out.append(Group(children=sorted((nodes[c] for c in child_ids), key=lambda n: n.label),
-                         nodes=sorted((nodes[n] for n in members), key=lambda n: (n.kind, n.label)), edges=inner))
+                         nodes=sorted((nodes[n] for n in members), key=lambda n: (n.kind, n.label)), edges=edges[index],
+                         link_types={edge: link_types[edge] for edge in edges[index]}))
     out.sort(key=lambda g: (-len(g.children), g.children[0].label))
     return out
 

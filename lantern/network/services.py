@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from lantern.children import timeline
 from lantern.children.models import Child
+from lantern.core.concurrency import save_versioned
 from lantern.core.dates import local_today
 from lantern.partnership.models import Agency
 
@@ -73,8 +74,9 @@ def record_person(
 
 
 @transaction.atomic
-def update_person(*, by, person: PersonOfConcern, **fields) -> PersonOfConcern:
-    """Change a person's details: the police and the hub only."""
+def update_person(*, by, person: PersonOfConcern, expected_version: int | None = None, **fields) -> PersonOfConcern:
+    """Change a person's details: the police and the hub only. With `expected_version` (the
+    version the form was loaded from), a second editor working from an older version is refused."""
     _intelligence(by, "change a person of concern's details")
     allowed = {"name", "aliases", "date_of_birth", "estimated_age", "description", "police_reference", "phone_numbers",
                "online_handles", "registered_sex_offender", "subject_to_order", "guidance"}
@@ -86,7 +88,10 @@ def update_person(*, by, person: PersonOfConcern, **fields) -> PersonOfConcern:
     for name, value in fields.items():
         setattr(person, name, _text(value) if isinstance(value, str) else value)
     person._history_user = by
-    person.save()
+    if expected_version is None:
+        person.save()
+    else:
+        save_versioned(person, expected_version=expected_version)
     Node.objects.filter(pk=person.node_id).update(label=person.name[:200])
     return person
 

@@ -13,6 +13,8 @@ from lantern.children.tests.factories import register_child
 from lantern.core.dates import local_today
 from lantern.education import services as education
 from lantern.meetings import services as meetings
+from lantern.network import services as network
+from lantern.network.models import LinkType
 from lantern.plans import services as plans
 from lantern.plans.models import LinkedPlanKind, ServiceKind
 from lantern.transitions import services as transitions
@@ -92,7 +94,12 @@ def world(partnership):
         by=p.hub, child=child, placing_agency=p.social_care, host_authority="Westmarsh Borough Council",
         placement_area="Saltby", started_on=today, information_requested="Police intelligence", information_due_on=today,
     )
+    # A person of concern the school has linked the child to.
+    person = network.record_person(by=p.police_officer, name="Dev Madeup", guidance="Tell the police if they are seen together")
+    network_link = network.link(by=p.school_lead, a=network.node_for_child(child), b=person.node, link_type=LinkType.SEEN_WITH,
+                                source_evaluation="2", intelligence_assessment="C")
     return {
+        "node_id": person.node_id, "link_id": network_link.pk,
         "meeting_id": meeting.pk, "item_id": item.pk, "action_id": item.actions.get().pk, "share_id": share.pk,
         "linked_id": linked.pk, "service_id": service.pk, "placement_id": placement.pk,
         "plans:": {"action_id": plan_action.pk},  # two apps name their action "action_id"
@@ -176,6 +183,8 @@ def test_every_child_url_works_for_an_involved_agency(client, world, partnership
             "transitions:plan": 302,
             # Supervision notes are for managers, the hub and the people in them.
             "contacts:supervision": 404, "contacts:record_supervision": 404,
+            # The network view is for the police and the hub; any agency working with the child links it.
+            "network:child_view": 404,
         }.get(name, 200)
         assert response.status_code == expected, (name, response.status_code)
 
@@ -183,5 +192,7 @@ def test_every_child_url_works_for_an_involved_agency(client, world, partnership
 def test_hub_and_administrator_pages_are_not_found_for_others(client, world, partnership):
     client.force_login(partnership.school_lead)
     for url in ["/children/emergency-access/report/", "/referrals/dashboard/", "/risk/catalogue/", f"/children/emergency-access/{world['grant_id']}/review/", "/partnership/",
-                f"/partnership/agencies/{world['agency_id']}/", f"/partnership/roles/{world['membership_id']}/end/"]:
+                f"/partnership/agencies/{world['agency_id']}/", f"/partnership/roles/{world['membership_id']}/end/",
+                "/network/", "/network/shared/", "/network/groups/", "/network/hotspots/", "/network/hotspots.csv", "/network/hotspots.geojson",
+                f"/network/{world['node_id']}/", f"/network/{world['node_id']}/view/", f"/network/links/{world['link_id']}/end/"]:
         assert client.get(url).status_code == 404, url

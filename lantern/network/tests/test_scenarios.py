@@ -94,3 +94,17 @@ def test_disruption_is_recorded_and_counted(partnership, takeaway_case):
         services.record_disruption(by=p.school_lead, node=man.node, kind="arrest", happened_on=local_today(), description="x")
     counts = dict(selectors.disruption_counts(since=local_today() - dt.timedelta(days=30), until=local_today()))
     assert counts["Warning notice (child abduction or harbourer)"] == 1 and counts["Licensing action"] == 1 and counts["Arrest"] == 0
+
+
+@pytest.mark.finding("F29")
+def test_a_place_many_children_pass_through_joins_groups_only_when_asked(partnership):
+    p = partnership
+    a, b = (register_child(by=p.social_worker, first_name=name, last_name="Invented") for name in ("Uma", "Vic"))
+    station = services.record_location(by=p.police_officer, name="Bus station", kind=LocationKind.TRANSPORT)
+    for child in (a, b):
+        services.link(by=p.police_officer, a=services.node_for_child(child), b=station.node, link_type=LinkType.FREQUENTS, **grade())
+    assert selectors.groups_of_children() == []
+    from lantern.network.models import NodeKind
+
+    (group,) = selectors.groups_of_children(through={NodeKind.PERSON, NodeKind.LOCATION})
+    assert sorted(n.child_id for n in group.children) == sorted([a.pk, b.pk])
