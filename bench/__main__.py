@@ -1,11 +1,12 @@
-"""`python -m bench` (`make bench`): search, child-page, screening and standards-scan timings at
-register scale.
+"""`python -m bench` (`make bench`): search, child-page, screening, standards-scan and meeting-agenda
+timings at register scale.
 
 Builds a throw-away SQLite database in bench/ (bench/bench.sqlite3, git-ignored), migrates it,
 writes a fictional register (see bench/data.py) with its missing episodes and return interviews
 (bench/missing.py) and two children's screenings, risk levels and referrals written through the
-services, times the pages, a screening submission and the overdue-return-interview scan (F06),
-prints the tables and deletes the database. Settings: bench.settings, always; DATABASE_URL and
+services, and the risk levels, referrals and past meetings of an exploitation meeting's agenda
+(bench/agenda.py); times the pages, a screening submission, the overdue-return-interview scan (F06)
+and the proposed agenda of the next meeting, prints the tables and deletes the database. Settings: bench.settings, always; DATABASE_URL and
 DJANGO_SETTINGS_MODULE from the environment are ignored so the developer's database is never
 touched.
 
@@ -16,16 +17,21 @@ Environment:
   BENCH_SCAN_REPS  timed repetitions of each scan measure (default 15; a scan takes far longer
                    than a page)
   BENCH_SCAN_WARMUP untimed scan repetitions first (default 2)
-  BENCH_ONLY       "missing" to build the register and time the overdue-interview scan only
-  BENCH_DATABASE_URL a PostgreSQL database for the scan measures instead of SQLite, for example
-                   postgres:///lantern_bench. Its name must begin with lantern_bench: the bench
-                   drops and creates it, and drops it afterwards. Implies BENCH_ONLY=missing (the
-                   page measures' hand-written baselines are SQLite's SQL); the results go to
-                   their own block of docs/performance.md.
-  BENCH_PROFILE    1 to print a cProfile of the overdue-interview rule
+  BENCH_AGENDA_REPS timed repetitions of the agenda measures (default 30)
+  BENCH_AGENDA_WARMUP untimed agenda repetitions first (default 3)
+  BENCH_ONLY       "missing" to build the register and time the overdue-interview scan only;
+                   "agenda" to build it with the agenda's data and time the agenda only;
+                   "missing,agenda" for both
+  BENCH_DATABASE_URL a PostgreSQL database for the scan and agenda measures instead of SQLite, for
+                   example postgres:///lantern_bench. Its name must begin with lantern_bench: the
+                   bench drops and creates it, and drops it afterwards. Implies
+                   BENCH_ONLY=missing,agenda (the page measures' hand-written baselines are
+                   SQLite's SQL); the results go to their own block of docs/performance.md.
+  BENCH_PROFILE    1 to print a cProfile of the overdue-interview rule and of `propose_agenda`
   BENCH_WRITE_DOCS 1 to write the results into docs/performance.md, 0 never; by default only
                    a run at the full 50,000 children writes them (and never a BENCH_ONLY run on
-                   SQLite, which would leave the page rows out)
+                   SQLite, which would leave the page rows out, nor one on PostgreSQL without
+                   both the scan and the agenda)
   BENCH_KEEP_DB    1 to keep the database afterwards, for looking at query plans
 """
 
@@ -36,6 +42,7 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 FULL_SIZE = 50_000
+SET_MEASURES = ("missing", "agenda")  # what BENCH_ONLY may ask for, and PostgreSQL runs
 
 
 def _env_int(name: str, default: int) -> int:
@@ -57,11 +64,15 @@ def main() -> int:
     warmup = _env_int("BENCH_WARMUP", 20)
     scan_reps = _env_int("BENCH_SCAN_REPS", 15)
     scan_warmup = _env_int("BENCH_SCAN_WARMUP", 2)
+    agenda_reps = _env_int("BENCH_AGENDA_REPS", 30)
+    agenda_warmup = _env_int("BENCH_AGENDA_WARMUP", 3)
     postgres = bool(os.environ.get("BENCH_DATABASE_URL", "").strip())
-    only = os.environ.get("BENCH_ONLY", "").strip() or ("missing" if postgres else "")
-    if only not in ("", "missing"):
-        raise SystemExit(f"BENCH_ONLY must be empty or missing, not {only!r}")
-    full_run_writes = children == FULL_SIZE and (postgres or not only)
+    only = {part.strip() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()}
+    if postgres and not only:
+        only = set(SET_MEASURES)
+    if only - set(SET_MEASURES):
+        raise SystemExit(f"BENCH_ONLY must be empty, missing, agenda or missing,agenda, not {os.environ['BENCH_ONLY']!r}")
+    full_run_writes = children == FULL_SIZE and (only == set(SET_MEASURES) if postgres else not only)
     write_docs = os.environ.get("BENCH_WRITE_DOCS", "1" if full_run_writes else "0") == "1"
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"  # never the caller's settings
@@ -83,10 +94,13 @@ def main() -> int:
         _remove_database(database)
     try:
         if only:
-            return _run_scan_only(children=children, reps=scan_reps, warmup=scan_warmup, write_docs=write_docs, started=started)
+            return _run_set_measures(
+                children=children, parts=only, reps=scan_reps, warmup=scan_warmup, agenda_reps=agenda_reps,
+                agenda_warmup=agenda_warmup, write_docs=write_docs, started=started,
+            )
         return _run(
-            children=children, reps=reps, warmup=warmup, scan_reps=scan_reps, scan_warmup=scan_warmup, write_docs=write_docs,
-            started=started,
+            children=children, reps=reps, warmup=warmup, scan_reps=scan_reps, scan_warmup=scan_warmup, agenda_reps=agenda_reps,
+            agenda_warmup=agenda_warmup, write_docs=write_docs, started=started,
         )
     finally:
         from django.db import connections
@@ -164,59 +178,28 @@ def _scan_queries(scan) -> list:
     ]
 
 
-def _run_scan_only(*, children: int, reps: int, warmup: int, write_docs: bool, started: float) -> int:
-    """The register and its missing episodes, and the overdue-interview scan: on SQLite, a quick
-    look at the scan alone; on PostgreSQL, the scan's figures there."""
-    from django.db import connection
+def _agenda_rows(agenda) -> list:
+    from . import report
 
-    from . import missing, report
-
-    phases = {}
-    print(f"Lantern bench, the overdue-interview scan only, on {connection.vendor}: {children:,} children,"
-          f" {reps} repetitions after {warmup} warm-up")
-    world, episodes = _build_register(children, phases)
-    connection.close()
-    mark = time.perf_counter()
-    load_before = os.getloadavg()[0]
-    scan = missing.run_measures(reps=reps, warmup=warmup, profile_rule=os.environ.get("BENCH_PROFILE") == "1")
-    phases["measure"] = time.perf_counter() - mark
-    load_after = os.getloadavg()[0]
-    if scan.profile:
-        print(scan.profile)
-    env_text = report.scan_environment(
-        children=children, counts=world.counts, episodes=episodes.counts, scan=scan, reps=reps, warmup=warmup,
-        load=(load_before, load_after),
+    reasons = agenda.reasons
+    label = (
+        f"Agenda of the next exploitation meeting, {agenda.data['at_risk']:,} children at medium or high risk:"
+        f" `propose_agenda`, {reasons['children']:,} children proposed, every proposal built"
     )
-    text = report.render_scan(
-        rows=_scan_rows(scan), query_counts=_scan_queries(scan), env_text=env_text, scan=scan,
-        total_seconds=time.perf_counter() - started, phases=phases,
-    )
-    print()
-    print(text)
-    if write_docs and connection.vendor == "postgresql":
-        if report.write_doc(text, markers=report.POSTGRES_MARKERS):
-            print(f"\nWritten into {report.DOC.relative_to(BENCH_DIR.parent)}")
-        else:
-            print(f"\n{report.DOC} has no PostgreSQL results markers; not written")
-    return 0
+    return [report.Row(label, agenda.timings["selector"], agenda.timings["sql"], "≤ 2× SQL baseline", limit_ratio=2)]
 
 
-def _run(*, children: int, reps: int, warmup: int, scan_reps: int, scan_warmup: int, write_docs: bool, started: float) -> int:
-    from django.db import connection
+def _agenda_queries(agenda) -> list:
+    return [("Agenda of the next exploitation meeting, `propose_agenda`", None, agenda.queries["selector"], agenda.queries["sql"])]
 
-    from lantern.children.models import Child
-    from lantern.children.selectors import children_visible_to
+
+def _page_children(world, episodes):
+    """The users, the children the child-page measures open, and the busy, quiet and screening
+    submission children (chosen, not written): none of them is given agenda data."""
     from lantern.partnership.models import User
 
-    from . import data, measure, missing, report
+    from . import data, measure
 
-    phases = {}
-    print(f"Lantern bench: {children:,} children, {reps} repetitions after {warmup} warm-up"
-          f" ({scan_reps} after {scan_warmup} for the scan)")
-    world, episodes = _build_register(children, phases)
-
-    # Screenings, risk levels and referrals for two children, through the services (see data.py).
-    mark = time.perf_counter()
     practitioner = User.objects.get(pk=world.practitioner.pk)
     hub = User.objects.get(pk=world.hub.pk)
     practitioner.access, hub.access  # worked out once, as once per request in the view
@@ -228,11 +211,96 @@ def _run(*, children: int, reps: int, warmup: int, scan_reps: int, scan_warmup: 
         world, exclude=set(practitioner_children) | set(hub_children),
         avoid=episodes.children_with_episodes | episodes.closed_children,
     )
+    untouched = set(practitioner_children) | set(hub_children) | set(records.submit) | {records.busy, records.quiet}
+    return practitioner, hub, practitioner_children, hub_children, records, untouched
+
+
+def _build_agenda(world, episodes, untouched: set, phases: dict):
+    from . import agenda
+
+    mark = time.perf_counter()
+    built = agenda.build(world, episodes, exclude=untouched)
+    phases["agenda data"] = time.perf_counter() - mark
+    return built
+
+
+def _run_set_measures(
+    *, children: int, parts: set, reps: int, warmup: int, agenda_reps: int, agenda_warmup: int, write_docs: bool, started: float,
+) -> int:
+    """The register and its missing episodes, and the overdue-interview scan, the agenda or both:
+    on SQLite, a quick look at them alone; on PostgreSQL, their figures there."""
+    from django.db import connection
+
+    from . import agenda, missing, report
+
+    phases = {}
+    what = " and ".join(name for key, name in (("missing", "the overdue-interview scan"), ("agenda", "the agenda")) if key in parts)
+    print(f"Lantern bench, {what} only, on {connection.vendor}: {children:,} children,"
+          f" {reps} repetitions after {warmup} warm-up for the scan, {agenda_reps} after {agenda_warmup} for the agenda")
+    world, episodes = _build_register(children, phases)
+    built = None
+    if "agenda" in parts:
+        # The same children left untouched as in a full run, so the agenda's data is the same.
+        *_, untouched = _page_children(world, episodes)
+        built = _build_agenda(world, episodes, untouched, phases)
+    connection.close()
+    mark = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    profiling = os.environ.get("BENCH_PROFILE") == "1"
+    rows, query_counts, scan, agenda_results = [], [], None, None
+    if "missing" in parts:
+        scan = missing.run_measures(reps=reps, warmup=warmup, profile_rule=profiling)
+        rows += _scan_rows(scan)
+        query_counts += _scan_queries(scan)
+    if built is not None:
+        agenda_results = agenda.run_measures(built, reps=agenda_reps, warmup=agenda_warmup, profile_selector=profiling)
+        rows += _agenda_rows(agenda_results)
+        query_counts += _agenda_queries(agenda_results)
+    phases["measure"] = time.perf_counter() - mark
+    load_after = os.getloadavg()[0]
+    for results in (scan, agenda_results):
+        if results is not None and results.profile:
+            print(results.profile)
+    env_text = report.scan_environment(
+        children=children, counts=world.counts, episodes=episodes.counts, scan=scan, agenda=agenda_results, load=(load_before, load_after),
+    )
+    text = report.render_scan(rows=rows, query_counts=query_counts, env_text=env_text, total_seconds=time.perf_counter() - started, phases=phases)
+    print()
+    print(text)
+    if write_docs and connection.vendor == "postgresql":
+        if report.write_doc(text, markers=report.POSTGRES_MARKERS):
+            print(f"\nWritten into {report.DOC.relative_to(BENCH_DIR.parent)}")
+        else:
+            print(f"\n{report.DOC} has no PostgreSQL results markers; not written")
+    return 0
+
+
+def _run(
+    *, children: int, reps: int, warmup: int, scan_reps: int, scan_warmup: int, agenda_reps: int, agenda_warmup: int,
+    write_docs: bool, started: float,
+) -> int:
+    from django.db import connection
+
+    from lantern.children.models import Child
+    from lantern.children.selectors import children_visible_to
+
+    from . import agenda, data, measure, missing, report
+
+    phases = {}
+    print(f"Lantern bench: {children:,} children, {reps} repetitions after {warmup} warm-up"
+          f" ({scan_reps} after {scan_warmup} for the scan, {agenda_reps} after {agenda_warmup} for the agenda)")
+    world, episodes = _build_register(children, phases)
+
+    # Screenings, risk levels and referrals for two children, through the services (see data.py).
+    mark = time.perf_counter()
+    practitioner, hub, practitioner_children, hub_children, records, untouched = _page_children(world, episodes)
     data.build_records(world, records)
     phases["records"] = time.perf_counter() - mark
     busy = records.counts["busy"]
     print(f"  busy child {records.busy}: {busy['screenings']} screenings, {busy['decisions']} level decisions, "
           f"{busy['referrals']} referrals; quiet child {records.quiet}: 1 of each, in {phases['records']:.0f} s")
+    # Levels, referrals and past meetings for the agenda, on none of the children opened above.
+    built = _build_agenda(world, episodes, untouched, phases)
     connection.close()  # measure with the usual durability, not the generator's
 
     mark = time.perf_counter()
@@ -301,11 +369,15 @@ def _run(*, children: int, reps: int, warmup: int, scan_reps: int, scan_warmup: 
         *(measure.count_queries(submit_measures[m], records.submit[0]) for m in ("service", "sql")),
     ))
 
-    # The overdue-interview scan last, so its alerts are not on the child pages timed above.
-    scan = missing.run_measures(reps=scan_reps, warmup=scan_warmup, profile_rule=os.environ.get("BENCH_PROFILE") == "1")
-    if scan.profile:
-        print(scan.profile)
-    query_counts += _scan_queries(scan)
+    # The agenda (it only reads), then the overdue-interview scan last, so its alerts are not on
+    # the child pages timed above.
+    profiling = os.environ.get("BENCH_PROFILE") == "1"
+    agenda_results = agenda.run_measures(built, reps=agenda_reps, warmup=agenda_warmup, profile_selector=profiling)
+    scan = missing.run_measures(reps=scan_reps, warmup=scan_warmup, profile_rule=profiling)
+    for results in (scan, agenda_results):
+        if results.profile:
+            print(results.profile)
+    query_counts += _scan_queries(scan) + _agenda_queries(agenda_results)
 
     # The test client keeps one connection; a real server with CONN_MAX_AGE=0 (the SQLite
     # setting) opens one per request. Not in the figures above, so measured on its own.
@@ -341,7 +413,7 @@ def _run(*, children: int, reps: int, warmup: int, scan_reps: int, scan_warmup: 
         "Screening submission, one agency's practitioner: `submit_screening` (8 indicators)", timing["service"], timing["sql"],
         "none set (for information)",
     ))
-    rows += _scan_rows(scan)
+    rows += _scan_rows(scan) + _agenda_rows(agenda_results)
     timing = groups["records"]
     record_rows = [
         report.RecordRow("Child page, practitioner: whole page", timing["quiet-page"], timing["busy-page"],
@@ -356,7 +428,7 @@ def _run(*, children: int, reps: int, warmup: int, scan_reps: int, scan_warmup: 
     env_text = report.environment(
         children=children, counts=world.counts, visible=visible, reps=reps, warmup=warmup,
         synchronous=synchronous, load=(load_before, load_after), records=records.counts, submit_children=len(records.submit),
-        episodes=episodes.counts, scan=scan,
+        episodes=episodes.counts, scan=scan, agenda=agenda_results,
     )
     total = time.perf_counter() - started
     text = report.render(

@@ -405,10 +405,11 @@ class RecordChildren:
 
 def choose_record_children(world: BenchWorld, *, exclude: set, avoid: set = frozenset(), seed: int = SEED) -> RecordChildren:
     """Children the bench agency, the police and children's social care all work with now (so the
-    referrals' statutory checks can be recorded, and some are expected), aged 12 or more, none of
+    referrals' statutory checks can be recorded, and some are expected), aged 12 to 15, none of
     them among the children the child-page measures open (`exclude`). The busy and the quiet
     child are also chosen outside `avoid` (children with missing episodes or a closed record), so
-    that their pages differ only in screenings, levels and referrals."""
+    that their pages differ only in screenings, levels and referrals: both under 16, too, because
+    the transition-to-adulthood section makes a query from 16 (`lantern.transitions`)."""
     rng = random.Random(seed + 2)
     active = Involvement.objects.filter(ended_on__isnull=True)
 
@@ -424,8 +425,13 @@ def choose_record_children(world: BenchWorld, *, exclude: set, avoid: set = froz
         return sorted(ids)
 
     bench_children = working_with(BENCH_AGENCY)
-    twelve = timezone.localdate() - dt.timedelta(days=12 * 366)
-    old_enough = set(Child.objects.filter(pk__in=sorted(bench_children), date_of_birth__lte=twelve).values_list("pk", flat=True))
+    today = timezone.localdate()
+    twelve = today - dt.timedelta(days=12 * 366)  # 12 or more
+    sixteen = today - dt.timedelta(days=16 * 365)  # born after: under 16
+    old_enough = set(
+        Child.objects.filter(pk__in=sorted(bench_children), date_of_birth__lte=twelve, date_of_birth__gt=sixteen)
+        .values_list("pk", flat=True)
+    )
     candidates = old_enough & working_with(POLICE_AGENCY) & working_with(HUB_AGENCY)
     busy, quiet = rng.sample(preferably_not(candidates, 2, set(avoid), set(exclude)), 2)
     pool = preferably_not(bench_children - {busy, quiet}, SUBMISSION_CHILDREN, set(exclude))

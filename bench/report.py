@@ -144,7 +144,24 @@ def _scan_text(scan) -> str:
     )
 
 
-def scan_environment(*, children: int, counts: dict, episodes, scan, reps: int, warmup: int, load: tuple) -> str:
+def _agenda_text(agenda) -> str:
+    d, r = agenda.data, agenda.reasons
+    return (
+        f"- Agenda (`bench/agenda.py`): {d['at_risk']:,} children whose record is open are at medium or high risk of sexual"
+        f" or criminal exploitation; {d['settled']:,} more have levels of none or low now, {d['others_only']:,} are at medium"
+        f" or high risk to others only and {d['closed_at_risk']:,} closed children were last at medium or high:"
+        f" {d['decisions']:,} level decisions in all. {d['referrals']:,} referrals, {d['referrals_new']:,} of them sent to the"
+        f" meeting since the last one. {d['past_meetings']} closed meetings 4 weeks apart with {d['past_items']:,} child items"
+        f" ({d['removed_items']} removed) and {d['actions']:,} actions ({d['actions_open']:,} open), and a cancelled meeting"
+        f" with {d['cancelled_items']} items. The meeting timed starts now, with {d['on_agenda']} children already on its"
+        f" agenda. Before timing, `propose_agenda` and the SQL baseline found the same {r['children']:,} children for the same"
+        f" reasons: {r['referral']:,} with a new referral, {r['review']:,} due for review, {r['missing']:,} repeatedly"
+        f" missing, {r['actions']:,} with actions outstanding (a child may have several reasons). The agenda's measures ran"
+        f" {agenda.reps} times each after {agenda.warmup} warm-up, interleaved with the baseline."
+    )
+
+
+def scan_environment(*, children: int, counts: dict, episodes, scan=None, agenda=None, load: tuple) -> str:
     from django.db import connection
 
     when = dt.datetime.now().astimezone().strftime("%d %B %Y %H:%M %Z")
@@ -155,22 +172,23 @@ def scan_environment(*, children: int, counts: dict, episodes, scan, reps: int, 
         command = "`BENCH_DATABASE_URL=postgres:///lantern_bench make bench`"
         database = f"{version} on the same machine (its default settings, after `ANALYZE`)"
     else:
-        command = "`BENCH_ONLY=missing make bench`"
+        parts = ",".join(name for name, results in (("missing", scan), ("agenda", agenda)) if results is not None)
+        command = f"`BENCH_ONLY={parts} make bench`"
         database = f"SQLite {sqlite3.sqlite_version} (WAL)"
     return "\n".join([
-        f"- Run: {when}, {command} ({reps} timed repetitions of each measure after {warmup} warm-up,"
-        f" interleaved), code at {code_version()}.",
+        f"- Run: {when}, {command} (the measures of each group interleaved), code at {code_version()}.",
         f"- Machine: {os.cpu_count()} cores, {platform.system()} {platform.release()}, Python {platform.python_version()},"
         f" Django {django.get_version()}, {database}.",
         f"- Load average (1 min) when measuring started and ended: {load[0]:.1f} and {load[1]:.1f}.",
         f"- Data: {counts['children']:,} children, {counts['involvements']:,} involvements, {counts['timeline_events']:,}"
         " timeline events, as on SQLite.",
         _episodes_text(episodes),
-        _scan_text(scan),
+        *([_scan_text(scan)] if scan else []),
+        *([_agenda_text(agenda)] if agenda else []),
     ])
 
 
-def render_scan(*, rows, query_counts, env_text, scan, total_seconds: float, phases: dict) -> str:
+def render_scan(*, rows, query_counts, env_text, total_seconds: float, phases: dict) -> str:
     phase_text = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in phases.items())
     return "\n\n".join([
         env_text,
@@ -182,7 +200,7 @@ def render_scan(*, rows, query_counts, env_text, scan, total_seconds: float, pha
 
 def environment(
     *, children: int, counts: dict, visible: int, reps: int, warmup: int, synchronous: int, load: tuple, records: dict | None = None,
-    submit_children: int = 0, episodes=None, scan=None,
+    submit_children: int = 0, episodes=None, scan=None, agenda=None,
 ) -> str:
     cores = os.cpu_count()
     when = dt.datetime.now().astimezone().strftime("%d %B %Y %H:%M %Z")
@@ -202,10 +220,13 @@ def environment(
             f" ({records['busy']['checks']} statutory checks), and a quiet child with {records['quiet']['screenings']} screening,"
             f" {records['quiet']['decisions']} decision and {records['quiet']['referrals']} referral"
             f" ({records['quiet']['checks']} check). The timed screening submissions go to {submit_children} other children"
-            " the practitioner's agency works with. No other child has screenings, levels or referrals."
+            " the practitioner's agency works with. No other child has screenings. None of the children the page and"
+            " submission measures open has levels, referrals or meeting items (those of the agenda, below, are on other"
+            " children)."
         ] if records else []),
         *([_episodes_text(episodes)] if episodes else []),
         *([_scan_text(scan)] if scan else []),
+        *([_agenda_text(agenda)] if agenda else []),
     ])
 
 
