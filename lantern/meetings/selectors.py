@@ -154,17 +154,27 @@ class Proposal:
 REASON_ORDER = [ItemReason.NEW_REFERRAL, ItemReason.REPEAT_MISSING, ItemReason.REVIEW_DUE, ItemReason.OUTSTANDING_ACTIONS]
 
 
+# The child's columns a proposal shows, read through the join each query already makes.
+CHILD_COLUMNS = ("child__legal_first_name", "child__legal_last_name", "child__preferred_name", "child__date_of_birth")
+CHILD_FIELDS = ["id", *(column.removeprefix("child__") for column in CHILD_COLUMNS)]
+
+
 def propose_agenda(meeting: Meeting) -> list[Proposal]:
     """The children the chair should discuss who are not on the agenda yet: new referrals sent to
     this type of meeting; for exploitation and review meetings also every child at medium or
     high risk not discussed for LANTERN_MEETING_REVIEW_WEEKS weeks, children repeatedly missing,
-    and children with actions from earlier meetings due by this one and still open. Five queries, whatever the size
-    of the partnership."""
+    and children with actions from earlier meetings due by this one and still open. Four
+    queries, whatever the size of the partnership: each reads the child's name and date of birth
+    through its own join."""
     at = meeting.starts_at
     on_agenda = AgendaItem.objects.filter(meeting=meeting, removed_at__isnull=True, child__isnull=False).values("child_id")
     found: dict[int, list[tuple[str, str, int | None]]] = {}
+    children: dict[int, Child] = {}
 
-    def add(child_id, reason, detail, referral_id=None):
+    def add(child_id, columns, reason, detail, referral_id=None):
+        if child_id not in children:
+            # A child loaded with these columns only; any other is read from the database if asked for.
+            children[child_id] = Child.from_db("default", CHILD_FIELDS, [child_id, *columns])
         found.setdefault(child_id, []).append((reason, detail, referral_id))
 
     outcome = Outcome.STRATEGY_DISCUSSION if meeting.kind == MeetingKind.STRATEGY else Outcome.EXPLOITATION_MEETING
@@ -172,46 +182,51 @@ def propose_agenda(meeting: Meeting) -> list[Proposal]:
     referrals = (
         Referral.objects.filter(outcome=outcome, outcome_decided_at__lte=at, child__closed_at__isnull=True)
         .exclude(Exists(taken)).exclude(child_id__in=on_agenda)
-        .order_by("outcome_decided_at", "pk").values_list("pk", "child_id", "outcome_decided_at")
+        .order_by("outcome_decided_at", "pk").values_list("pk", "child_id", "outcome_decided_at", *CHILD_COLUMNS)
     )
-    for pk, child_id, decided_at in referrals:
-        add(child_id, ItemReason.NEW_REFERRAL, f"Sent to this meeting by the hub on {long_date(decided_at.astimezone(LONDON).date())}", pk)
+    for pk, child_id, decided_at, *columns in referrals:
+        add(child_id, columns, ItemReason.NEW_REFERRAL, f"Sent to this meeting by the hub on {long_date(decided_at)}", pk)
 
     if meeting.kind != MeetingKind.STRATEGY:
-        since = at - dt.timedelta(weeks=review_weeks())
+        weeks = review_weeks()
+        since = at - dt.timedelta(weeks=weeks)
         discussed = AgendaItem.objects.filter(
             child=OuterRef("child"), removed_at__isnull=True, meeting__starts_at__gt=since, meeting__starts_at__lte=at,
         ).exclude(meeting__status=MeetingStatus.CANCELLED)
         due = (
             current_decisions().filter(kind__in=EXPLOITATION_KINDS, level__in=(Level.MEDIUM, Level.HIGH), child__closed_at__isnull=True)
             .exclude(Exists(discussed)).exclude(child_id__in=on_agenda)
-            .order_by("child_id", "kind").values_list("child_id", "kind", "level")
+            .order_by("child_id", "kind").values_list("child_id", "kind", "level", *CHILD_COLUMNS)
         )
-        for child_id, kind, level in due:
-            add(child_id, ItemReason.REVIEW_DUE, f"{RiskKind(kind).label}: {Level(level).label.lower()}, not discussed in the last {review_weeks()} weeks")
+        for child_id, kind, level, *columns in due:
+            add(child_id, columns, ItemReason.REVIEW_DUE, f"{RiskKind(kind).label}: {Level(level).label.lower()}, not discussed in the last {weeks} weeks")
 
-        for child_id, n, _first in repeatedly_missing(at).exclude(child_id__in=on_agenda):
-            add(child_id, ItemReason.REPEAT_MISSING, f"{n} missing episodes in the last {repeat_missing_days()} days")
+        days = repeat_missing_days()
+        for child_id, n, _first, *columns in repeatedly_missing(at).exclude(child_id__in=on_agenda).values_list(
+            "child_id", "n", "first", *CHILD_COLUMNS
+        ):
+            add(child_id, columns, ItemReason.REPEAT_MISSING, f"{n} missing episodes in the last {days} days")
 
         outstanding = (
             MeetingAction.objects.filter(
                 status=ActionStatus.OPEN, child__isnull=False, item__meeting__starts_at__lt=at, due_on__lte=at.astimezone(LONDON).date(),
                 child__closed_at__isnull=True,
             )
-            .exclude(child_id__in=on_agenda).values("child_id").annotate(n=Count("pk")).order_by("child_id").values_list("child_id", "n")
+            .exclude(child_id__in=on_agenda).values("child_id", *CHILD_COLUMNS).annotate(n=Count("pk")).order_by("child_id")
+            .values_list("child_id", "n", *CHILD_COLUMNS)
         )
-        for child_id, n in outstanding:
-            add(child_id, ItemReason.OUTSTANDING_ACTIONS, f"{n} action{'s' if n != 1 else ''} from earlier meetings due and still open")
+        for child_id, n, *columns in outstanding:
+            add(child_id, columns, ItemReason.OUTSTANDING_ACTIONS, f"{n} action{'s' if n != 1 else ''} from earlier meetings due and still open")
 
-    children = Child.objects.in_bulk(list(found))
+    order = {reason: index for index, reason in enumerate(REASON_ORDER)}
     proposals = []
     for child_id, reasons in found.items():
-        reasons.sort(key=lambda r: REASON_ORDER.index(r[0]))
+        reasons.sort(key=lambda r: order[r[0]])
         reason, detail, referral_id = reasons[0]
         # One item per child; a second referral or reason is shown beside the first.
         also = [d for r, d, _ in reasons[1:] if r != reason or d != detail]
         proposals.append(Proposal(child=children[child_id], reason=reason, detail=detail, referral_id=referral_id, also=also))
-    proposals.sort(key=lambda p: (REASON_ORDER.index(p.reason), p.child.legal_last_name, p.child.legal_first_name, p.child.pk))
+    proposals.sort(key=lambda p: (order[p.reason], p.child.legal_last_name, p.child.legal_first_name, p.child.pk))
     return proposals
 
 

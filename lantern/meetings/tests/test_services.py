@@ -29,7 +29,7 @@ def _add(p, meeting, *children_):
 
 
 @pytest.mark.finding("F27")
-def test_the_agenda_proposes_referrals_reviews_repeat_missing_and_outstanding_actions(partnership, children):
+def test_the_agenda_proposes_referrals_reviews_repeat_missing_and_outstanding_actions(partnership, children, django_assert_num_queries):
     p = partnership
     amy, ben, cal = children
     # Amy: referred and sent to the exploitation meeting by the hub.
@@ -44,7 +44,9 @@ def test_the_agenda_proposes_referrals_reviews_repeat_missing_and_outstanding_ac
         record_episode(by=p.social_worker, child=cal, started_at=now - dt.timedelta(days=days), returned_at=now - dt.timedelta(days=days - 1))
     meeting = arrange(by=p.chair)
 
-    proposals = {pr.child.pk: pr for pr in selectors.propose_agenda(meeting)}
+    with django_assert_num_queries(4):  # one a reason, each reading the child's name through its join
+        proposals = {pr.child.pk: pr for pr in selectors.propose_agenda(meeting)}
+        assert {pr.child.display_name for pr in proposals.values()} == {amy.display_name, ben.display_name, cal.display_name}
     assert proposals[amy.pk].reason == ItemReason.NEW_REFERRAL and proposals[amy.pk].referral_id == referral.pk
     assert proposals[ben.pk].reason == ItemReason.REVIEW_DUE
     assert proposals[cal.pk].reason == ItemReason.REPEAT_MISSING
