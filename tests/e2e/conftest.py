@@ -1,6 +1,7 @@
 """Browser fixtures for the end-to-end tests: Debian's Chromium driven by Playwright, axe-core for accessibility."""
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,38 @@ def sign_in(page, axe):
         return page
 
     return _sign_in
+
+
+@pytest.fixture
+def open_session(watched_page, axe):
+    """Sign a user in, in a browser context of their own, through the real sign-in page. Every
+    context is watched, as conftest's `page` is, for JavaScript errors, Content Security Policy
+    violations and missing static files."""
+    contexts, problems = [], []
+
+    @contextmanager
+    def _open(user):
+        from lantern.partnership.tests.factories import TEST_PASSWORD
+
+        context, page = watched_page(problems)
+        contexts.append(context)
+        page.goto("/sign-in/")
+        axe(page)
+        page.fill("#id_username", user.email)
+        page.fill("#id_password", TEST_PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
+        assert "/sign-in/" not in page.url, page.content()
+        axe(page)  # the home page
+        try:
+            yield page
+        finally:
+            context.close()
+            contexts.remove(context)
+
+    try:
+        yield _open
+    finally:
+        for context in contexts:
+            context.close()
+    assert not problems, "\n".join(problems)

@@ -5,7 +5,6 @@ checked with axe: no serious or critical violations."""
 
 import datetime as dt
 import re
-from contextlib import contextmanager
 
 import pytest
 from django.utils import timezone
@@ -16,54 +15,14 @@ from lantern.children.tests.factories import register_child
 from lantern.core.dates import local_today
 from lantern.meetings import services as meeting_services
 from lantern.meetings.models import MeetingKind
-from lantern.partnership.tests.factories import TEST_PASSWORD
 from lantern.risk.tests.factories import NOW, PAST, decide, screen
+from tests.e2e.helpers import fill_date, success_banner
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TITLE = "Testshire exploitation meeting"
 # Sexual exploitation scores 5+1+1+2+1+1 = 11: the screening suggests medium.
 INDICATORS = [("SEX-01", NOW), ("SEX-08", NOW), ("ONL-01", NOW), ("MIS-01", NOW), ("MIS-02", NOW), ("VUL-05", PAST)]
-
-
-@pytest.fixture
-def open_session(watched_page, axe):
-    """Sign a user in, in a browser context of their own, through the real sign-in page; every
-    context is watched for JavaScript errors, Content Security Policy violations and missing static files."""
-    contexts, problems = [], []
-
-    @contextmanager
-    def _open(user):
-        context, page = watched_page(problems)
-        contexts.append(context)
-        page.goto("/sign-in/")
-        page.fill("#id_username", user.email)
-        page.fill("#id_password", TEST_PASSWORD)
-        with page.expect_navigation():
-            page.get_by_role("button", name="Sign in").click()
-        assert "/sign-in/" not in page.url, page.content()
-        try:
-            yield page
-        finally:
-            context.close()
-            contexts.remove(context)
-
-    try:
-        yield _open
-    finally:
-        for context in contexts:
-            context.close()
-    assert not problems, "\n".join(problems)
-
-
-def _success(page):
-    return page.locator(".govuk-notification-banner--success")
-
-
-def _fill_date(page, prefix: str, day: dt.date):
-    page.fill(f"#{prefix}_0", str(day.day))
-    page.fill(f"#{prefix}_1", str(day.month))
-    page.fill(f"#{prefix}_2", str(day.year))
 
 
 def test_chair_runs_a_meeting_and_an_absent_school_confirms_its_minutes(partnership, open_session, axe):
@@ -105,7 +64,7 @@ def test_chair_runs_a_meeting_and_an_absent_school_confirms_its_minutes(partners
             expect(page.get_by_role("link", name=name)).to_be_visible()
         axe(page)  # the agenda, with proposals
         page.get_by_role("button", name="Add all proposed children (3)").click()
-        expect(_success(page)).to_contain_text("3 children added to the agenda")
+        expect(success_banner(page)).to_contain_text("3 children added to the agenda")
         expect(page.locator("main")).to_contain_text("No more children are proposed")
         axe(page)
 
@@ -133,10 +92,10 @@ def test_chair_runs_a_meeting_and_an_absent_school_confirms_its_minutes(partners
                 axe(page)  # the decision form
             page.get_by_role("group", name="Sexual exploitation", exact=True).get_by_role("radio", name="Medium", exact=True).check()
             page.get_by_label("Reason for the decision").fill(f"Each agency described {child.legal_first_name} going missing with older men.")
-            _fill_date(page, "id_next_review_on", review)
+            fill_date(page, "id_next_review_on", review)
             page.get_by_role("button", name="Record the decision").click()
             expect(page).to_have_url(re.compile(r"/meetings/items/\d+/$"))
-            expect(_success(page)).to_contain_text("The meeting's decision is recorded")
+            expect(success_banner(page)).to_contain_text("The meeting's decision is recorded")
 
             # An action.
             page.get_by_role("button", name="Add an action").click()
@@ -149,11 +108,11 @@ def test_chair_runs_a_meeting_and_an_absent_school_confirms_its_minutes(partners
             page.get_by_label("What needs to be done?").fill(f"Visit {child.legal_first_name} and talk about who they spend time with")
             page.get_by_label("Agency responsible").select_option(label=agency.name)
             page.get_by_label("Who owns the action?").select_option(label=owner)
-            _fill_date(page, "id_due_on", due)
+            fill_date(page, "id_due_on", due)
             page.get_by_label("The outcome it should achieve").fill(f"{child.legal_first_name} has a trusted adult to talk to")
             page.get_by_role("button", name="Add the action").click()
             expect(page).to_have_url(re.compile(r"/meetings/items/\d+/$"))
-            expect(_success(page)).to_contain_text("The action has been added")
+            expect(success_banner(page)).to_contain_text("The action has been added")
 
             # Close the item.
             page.get_by_role("button", name="Close this item").click()
@@ -162,7 +121,7 @@ def test_chair_runs_a_meeting_and_an_absent_school_confirms_its_minutes(partners
                 axe(page)  # the close-item page
             page.get_by_role("button", name="Close the item").click()
             expect(page).to_have_url(re.compile(rf"/meetings/{meeting.pk}/$"))
-            expect(_success(page)).to_contain_text(f"The item about {name} is closed")
+            expect(success_banner(page)).to_contain_text(f"The item about {name} is closed")
 
         # The school sent its apologies.
         page.get_by_role("button", name="Invitations and attendance").click()
@@ -171,13 +130,13 @@ def test_chair_runs_a_meeting_and_an_absent_school_confirms_its_minutes(partners
         school = page.get_by_role("region", name=p.school.name)
         school.get_by_role("radio", name="Sent apologies").check()
         school.get_by_role("button", name=f"Record attendance of {p.school.name}").click()
-        expect(_success(page)).to_contain_text(f"The attendance of {p.school.name} has been recorded")
+        expect(success_banner(page)).to_contain_text(f"The attendance of {p.school.name} has been recorded")
         expect(page.get_by_role("region", name=p.school.name)).to_contain_text("Sent apologies")
 
         page.get_by_role("link", name="Back to the meeting").click()
         page.get_by_role("button", name="Close the meeting").click()
         expect(page).to_have_url(re.compile(rf"/meetings/{meeting.pk}/$"))
-        expect(_success(page)).to_contain_text(
+        expect(success_banner(page)).to_contain_text(
             "The meeting is closed. Its decisions and actions have been sent to each agency involved with the children discussed"
         )
         expect(page.get_by_role("button", name="Close the meeting")).to_have_count(0)
@@ -202,7 +161,7 @@ def test_chair_runs_a_meeting_and_an_absent_school_confirms_its_minutes(partners
         axe(page)  # the share page
         page.get_by_role("button", name="Confirm you have received these minutes").click()
         expect(page).to_have_url(re.compile(r"/meetings/shares/\d+/$"))
-        expect(_success(page)).to_contain_text(f"You have confirmed that {p.school.name} has received these minutes")
+        expect(success_banner(page)).to_contain_text(f"You have confirmed that {p.school.name} has received these minutes")
         expect(main).to_contain_text(f"{p.school_lead.full_name} confirmed that {p.school.name} received these minutes")
         expect(page.get_by_role("button", name="Confirm you have received these minutes")).to_have_count(0)
         axe(page)

@@ -7,7 +7,6 @@ the alert. Every page visited is checked with axe: no serious or critical violat
 
 import datetime as dt
 import re
-from contextlib import contextmanager
 
 import pytest
 from django.utils import timezone
@@ -18,7 +17,8 @@ from lantern.children.tests.factories import register_child
 from lantern.core.dates import LONDON, local_today
 from lantern.partnership import services as partnership_services
 from lantern.partnership.models import AgencyType, Role
-from lantern.partnership.tests.factories import TEST_PASSWORD, make_user
+from lantern.partnership.tests.factories import make_user
+from tests.e2e.helpers import summary_row
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.finding("F06")]
 
@@ -29,43 +29,6 @@ POLICE_REFERENCE = "TP/26/004417"
 FOUND_WHERE = "A flat above the takeaway on Mill Street"
 CHILDS_ACCOUNT = "I went to a party at Jay's. I didn't want to come home because of the rows."
 PEOPLE_AND_PLACES = "'Jay', about 20, drives a grey car\nThe flat above the takeaway on Mill Street"
-
-
-@pytest.fixture
-def open_session(watched_page, axe):
-    """Sign a user in, in a browser context of their own, through the real sign-in page (axe on
-    the sign-in page and the home page). Every context is watched for JavaScript errors, Content
-    Security Policy violations and missing static files, as conftest's `page` is."""
-    contexts, problems = [], []
-
-    @contextmanager
-    def _open(user):
-        context, page = watched_page(problems)
-        contexts.append(context)
-        page.goto("/sign-in/")
-        axe(page)
-        page.fill("#id_username", user.email)
-        page.fill("#id_password", TEST_PASSWORD)
-        with page.expect_navigation():
-            page.get_by_role("button", name="Sign in").click()
-        assert "/sign-in/" not in page.url, page.content()
-        axe(page)  # the home page
-        try:
-            yield page
-        finally:
-            context.close()
-            contexts.remove(context)
-
-    try:
-        yield _open
-    finally:
-        for context in contexts:
-            context.close()
-    assert not problems, "\n".join(problems)
-
-
-def _summary_row(scope, key: str):
-    return scope.locator(f'.govuk-summary-list__row:has(> dt:text-is("{key}"))')
 
 
 def _fill_moment(page, prefix: str, moment: dt.datetime) -> None:
@@ -129,8 +92,8 @@ def test_police_record_an_episode_the_interview_falls_overdue_and_the_missing_te
         expect(page.locator(".govuk-notification-banner--success")).to_contain_text(f"{name} has been recorded as missing")
         expect(page.get_by_role("heading", level=1)).to_have_text("Missing episode")
         expect(page.locator("main .govuk-warning-text")).to_contain_text("Missing since")
-        expect(_summary_row(page, "Reported by")).to_contain_text(f"{p.police_officer.full_name}, {p.police.name}")
-        expect(_summary_row(page, "Police reference")).to_have_text(re.compile(POLICE_REFERENCE))
+        expect(summary_row(page, "Reported by")).to_contain_text(f"{p.police_officer.full_name}, {p.police.name}")
+        expect(summary_row(page, "Police reference")).to_have_text(re.compile(POLICE_REFERENCE))
         expect(page.locator("main .govuk-tag")).to_have_text("Still missing")
         axe(page)
 
@@ -155,8 +118,8 @@ def test_police_record_an_episode_the_interview_falls_overdue_and_the_missing_te
         page.get_by_role("button", name="Record the return").click()
         expect(page).to_have_url(re.compile(rf"{episode_path}$"))
         expect(page.locator(".govuk-notification-banner--success")).to_contain_text("The child's return has been recorded")
-        expect(_summary_row(page, "Returned")).to_contain_text("Home")
-        expect(_summary_row(page, "Found")).to_contain_text(FOUND_WHERE)
+        expect(summary_row(page, "Returned")).to_contain_text("Home")
+        expect(summary_row(page, "Found")).to_contain_text(FOUND_WHERE)
         expect(page.locator("main .govuk-tag")).to_have_text("Interview overdue")
         axe(page)
 
@@ -212,7 +175,7 @@ def test_police_record_an_episode_the_interview_falls_overdue_and_the_missing_te
         expect(page).to_have_url(re.compile(rf"{episode_path}$"))
         expect(page.locator(".govuk-notification-banner--success")).to_contain_text("The offer of a return interview has been recorded")
         expect(page.locator("main .govuk-tag")).to_have_text("Offered, not yet held")
-        expect(_summary_row(page, "Offered")).to_contain_text(f"by {worker.full_name}, {missing_team.name}")
+        expect(summary_row(page, "Offered")).to_contain_text(f"by {worker.full_name}, {missing_team.name}")
         axe(page)
 
         page.get_by_role("button", name="Record the return interview").click()
@@ -234,8 +197,8 @@ def test_police_record_an_episode_the_interview_falls_overdue_and_the_missing_te
         expect(page.locator(".govuk-notification-banner--success")).to_contain_text("The return interview has been recorded")
         # Offered more than 72 hours after the return: held, but late.
         expect(page.locator("main .govuk-tag")).to_have_text("Offered late, held")
-        expect(_summary_row(page, "The child's account")).to_contain_text(CHILDS_ACCOUNT)
-        expect(_summary_row(page, "Shared with")).to_have_text(re.compile(re.escape(p.police.name)))
+        expect(summary_row(page, "The child's account")).to_contain_text(CHILDS_ACCOUNT)
+        expect(summary_row(page, "Shared with")).to_have_text(re.compile(re.escape(p.police.name)))
         expect(page.get_by_role("button", name="Record the offer of a return interview")).to_have_count(0)
         expect(page.get_by_role("button", name="Record the return interview")).to_have_count(0)
         axe(page)

@@ -6,7 +6,6 @@ or critical violations."""
 
 import datetime as dt
 import re
-from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect
@@ -14,7 +13,7 @@ from playwright.sync_api import expect
 from lantern.children import services as child_services
 from lantern.children.tests.factories import register_child
 from lantern.core.dates import local_today
-from lantern.partnership.tests.factories import TEST_PASSWORD
+from tests.e2e.helpers import fill_date, success_banner
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,49 +22,9 @@ GUIDANCE = "Tell the police at once if the child is seen with this man."
 POLICE_REFERENCE = "PR/26/100"
 
 
-@pytest.fixture
-def open_session(watched_page):
-    """Sign a user in, in a browser context of their own, through the real sign-in page. Every
-    context is watched for JavaScript errors, Content Security Policy violations and missing static files."""
-    contexts, problems = [], []
-
-    @contextmanager
-    def _open(user):
-        context, page = watched_page(problems)
-        contexts.append(context)
-        page.goto("/sign-in/")
-        page.fill("#id_username", user.email)
-        page.fill("#id_password", TEST_PASSWORD)
-        with page.expect_navigation():
-            page.get_by_role("button", name="Sign in").click()
-        assert "/sign-in/" not in page.url, page.content()
-        try:
-            yield page
-        finally:
-            context.close()
-            contexts.remove(context)
-
-    try:
-        yield _open
-    finally:
-        for context in contexts:
-            context.close()
-    assert not problems, "\n".join(problems)
-
-
-def _success(page):
-    return page.locator(".govuk-notification-banner--success")
-
-
-def _fill_date(page, prefix: str, day: dt.date):
-    page.fill(f"#{prefix}_0", str(day.day))
-    page.fill(f"#{prefix}_1", str(day.month))
-    page.fill(f"#{prefix}_2", str(day.year))
-
-
 def _grade_and_save(page, *, link_type: str, seen: dt.date, source: str, detail: str):
     page.get_by_label("What is the link?").select_option(label=link_type)
-    _fill_date(page, "id_first_seen", seen)
+    fill_date(page, "id_first_seen", seen)
     page.get_by_role("radio", name=source, exact=True).check()
     page.get_by_label("Which record?").fill(detail)
     page.get_by_role("radio", name="2: Untested").check()
@@ -99,7 +58,7 @@ def test_police_link_a_person_to_two_children_and_the_school_sees_only_what_to_d
         page.get_by_label("Police reference").fill(POLICE_REFERENCE)
         page.get_by_label("What agencies must do").fill(GUIDANCE)
         page.get_by_role("button", name="Save the person").click()
-        expect(_success(page)).to_contain_text("The person of concern has been recorded")
+        expect(success_banner(page)).to_contain_text("The person of concern has been recorded")
         expect(page.get_by_role("heading", level=1)).to_have_text(PERSON)
         profile_url = page.url
         axe(page)  # the profile
@@ -115,7 +74,7 @@ def test_police_link_a_person_to_two_children_and_the_school_sees_only_what_to_d
         page.get_by_role("button", name="Search").click()
         page.get_by_role("radio", name=f"{PERSON} (person of concern)").check()
         _grade_and_save(page, link_type="Supplies drugs or alcohol to", seen=seen, source="Return interview", detail="Return interview of 3 March")
-        expect(_success(page)).to_contain_text("Bella Thornbury has been linked")
+        expect(success_banner(page)).to_contain_text("Bella Thornbury has been linked")
         section = page.get_by_role("region", name="People and places")
         expect(section).to_contain_text(PERSON)
         expect(section).to_contain_text("2: Untested")
@@ -131,7 +90,7 @@ def test_police_link_a_person_to_two_children_and_the_school_sees_only_what_to_d
         page.get_by_role("radio", name=re.compile(r"^Cara Millbeck \(child")).check()
         axe(page)  # the node link form with a result
         _grade_and_save(page, link_type="Supplies drugs or alcohol to", seen=seen, source="Police intelligence", detail="Intelligence report 77")
-        expect(_success(page)).to_contain_text("The link has been recorded")
+        expect(success_banner(page)).to_contain_text("The link has been recorded")
         links = page.get_by_role("table", name=re.compile(r"^Links"))
         expect(links.get_by_role("row")).to_have_count(3)
         expect(links).to_contain_text("Bella Thornbury")

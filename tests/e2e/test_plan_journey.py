@@ -6,7 +6,6 @@ checked with axe: no serious or critical violations."""
 
 import datetime as dt
 import re
-from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect
@@ -14,8 +13,8 @@ from playwright.sync_api import expect
 from lantern.children import services as child_services
 from lantern.children.tests.factories import register_child
 from lantern.core.dates import local_today
-from lantern.partnership.tests.factories import TEST_PASSWORD
 from lantern.risk.tests.factories import NOW, decide, screen
+from tests.e2e.helpers import fill_date, success_banner, summary_row
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,48 +37,8 @@ CONTINGENCY_ERROR = (
 )
 
 
-@pytest.fixture
-def open_session(watched_page):
-    """Sign a user in, in a browser context of their own, through the real sign-in page. Every
-    context is watched for JavaScript errors, Content Security Policy violations and missing static files."""
-    contexts, problems = [], []
-
-    @contextmanager
-    def _open(user):
-        context, page = watched_page(problems)
-        contexts.append(context)
-        page.goto("/sign-in/")
-        page.fill("#id_username", user.email)
-        page.fill("#id_password", TEST_PASSWORD)
-        with page.expect_navigation():
-            page.get_by_role("button", name="Sign in").click()
-        assert "/sign-in/" not in page.url, page.content()
-        try:
-            yield page
-        finally:
-            context.close()
-            contexts.remove(context)
-
-    try:
-        yield _open
-    finally:
-        for context in contexts:
-            context.close()
-    assert not problems, "\n".join(problems)
-
-
 def _success(page):
-    return page.locator(".govuk-notification-banner--success").filter(has_not=page.locator("#quality-check-title"))
-
-
-def _summary_row(scope, key: str):
-    return scope.locator(f'.govuk-summary-list__row:has(> dt:text-is("{key}"))')
-
-
-def _fill_date(page, prefix: str, day: dt.date):
-    page.fill(f"#{prefix}_0", str(day.day))
-    page.fill(f"#{prefix}_1", str(day.month))
-    page.fill(f"#{prefix}_2", str(day.year))
+    return success_banner(page).filter(has_not=page.locator("#quality-check-title"))
 
 
 def test_social_worker_drafts_and_activates_a_plan_and_the_school_records_a_contact(partnership, open_session, axe):
@@ -121,9 +80,9 @@ def test_social_worker_drafts_and_activates_a_plan_and_the_school_records_a_cont
         page.get_by_role("button", name="Save the plan").click()
         expect(page).to_have_url(re.compile(rf"/plans/child/{child.pk}/$"))
         expect(_success(page)).to_contain_text("The plan has been saved")
-        expect(_summary_row(page, "What we are worried about")).to_contain_text(WORRIES)
-        expect(_summary_row(page, "What needs to change")).to_contain_text(AIMS)
-        expect(_summary_row(page, "The child's own words")).to_contain_text(CHILDS_WORDS)
+        expect(summary_row(page, "What we are worried about")).to_contain_text(WORRIES)
+        expect(summary_row(page, "What needs to change")).to_contain_text(AIMS)
+        expect(summary_row(page, "The child's own words")).to_contain_text(CHILDS_WORDS)
 
         # An action, owned by the school, addressing both indicators.
         page.get_by_role("link", name="Add an action", exact=True).click()
@@ -134,7 +93,7 @@ def test_social_worker_drafts_and_activates_a_plan_and_the_school_records_a_cont
         page.get_by_label("What needs to be done?").fill(ACTION)
         page.get_by_label("Agency responsible").select_option(label=p.school.name)
         page.get_by_label("Who owns the action?").select_option(label=f"{p.school_lead.full_name} ({p.school.name})")
-        _fill_date(page, "id_due_on", due)
+        fill_date(page, "id_due_on", due)
         page.get_by_label("The outcome it should achieve").fill(ACTION_OUTCOME)
         for words in INDICATOR_WORDS:
             indicators.get_by_role("checkbox", name=words, exact=True).check()
@@ -217,9 +176,9 @@ def test_social_worker_drafts_and_activates_a_plan_and_the_school_records_a_cont
 
         plan_section.get_by_role("link", name="Open the plan").click()
         expect(page).to_have_url(re.compile(rf"/plans/child/{child.pk}/$"))
-        expect(_summary_row(page, "What we are worried about")).to_contain_text(WORRIES)
-        expect(_summary_row(page, "What needs to change")).to_contain_text(AIMS)
-        expect(_summary_row(page, "The child's own words")).to_contain_text(CHILDS_WORDS)
+        expect(summary_row(page, "What we are worried about")).to_contain_text(WORRIES)
+        expect(summary_row(page, "What needs to change")).to_contain_text(AIMS)
+        expect(summary_row(page, "The child's own words")).to_contain_text(CHILDS_WORDS)
         expect(page.get_by_role("table", name="Open actions")).to_contain_text(ACTION)
         expect(page.get_by_role("table", name="Contingencies")).to_contain_text(TRIGGER)
         expect(page.get_by_role("region", name="Quality check")).to_contain_text("The plan passes the quality check")
@@ -233,7 +192,7 @@ def test_social_worker_drafts_and_activates_a_plan_and_the_school_records_a_cont
         expect(page.get_by_role("heading", level=1)).to_have_text("Record a contact with the child")
         axe(page)  # the contact form
 
-        _fill_date(page, "id_happened_at_date", contact_day)
+        fill_date(page, "id_happened_at_date", contact_day)
         page.get_by_label("Time of the contact").fill("10:30")
         page.get_by_role("group", name="What kind of contact was it?").get_by_role("radio", name="Face to face", exact=True).check()
         page.get_by_role("group", name="Who was the child with?").get_by_role("radio", name="The child alone").check()

@@ -5,14 +5,13 @@ critical violations."""
 
 import datetime as dt
 import re
-from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect
 
 from lantern.children.tests.factories import register_child
 from lantern.core.dates import local_today
-from lantern.partnership.tests.factories import TEST_PASSWORD
+from tests.e2e.helpers import summary_row
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,44 +39,6 @@ CHILDS_VIEWS = "I don't see what the problem is. He looks after me."
 ANALYSIS = "An older partner, going missing and online contact with unknown adults: a pattern of grooming."
 OUTCOME_REASON = "The referral describes an older partner and going missing: the hub will screen Amelia today."
 DECISION_REASON = "The hub's screening and the school's referral show grooming by an older man; no sign yet of criminal exploitation beyond a second phone."
-
-
-@pytest.fixture
-def open_session(watched_page, axe):
-    """Sign a user in, in a browser context of their own, through the real sign-in page. Every
-    context is watched, as conftest's `page` is, for JavaScript errors, Content Security Policy
-    violations and missing static files."""
-    contexts, problems = [], []
-
-    @contextmanager
-    def _open(user):
-        context, page = watched_page(problems)
-        contexts.append(context)
-        page.goto("/sign-in/")
-        axe(page)
-        page.fill("#id_username", user.email)
-        page.fill("#id_password", TEST_PASSWORD)
-        with page.expect_navigation():
-            page.get_by_role("button", name="Sign in").click()
-        assert "/sign-in/" not in page.url, page.content()
-        axe(page)  # the home page
-        try:
-            yield page
-        finally:
-            context.close()
-            contexts.remove(context)
-
-    try:
-        yield _open
-    finally:
-        for context in contexts:
-            context.close()
-    assert not problems, "\n".join(problems)
-
-
-def _summary_row(scope, key: str):
-    """The row of a GOV.UK summary list whose key is exactly `key`, within a page or a locator."""
-    return scope.locator(f'.govuk-summary-list__row:has(> dt:text-is("{key}"))')
 
 
 def test_school_refers_hub_screens_and_decides_school_sees_outcome(partnership, open_session, axe):
@@ -132,10 +93,10 @@ def test_school_refers_hub_screens_and_decides_school_sees_outcome(partnership, 
         expect(page.locator(".govuk-notification-banner--success")).to_contain_text(f"{name} has been referred to the exploitation hub")
         expect(page.get_by_role("heading", level=1)).to_have_text("Referral to the exploitation hub")
         expect(page.locator("main")).to_contain_text("Awaiting outcome")
-        expect(_summary_row(page, "Referred by")).to_contain_text(f"{partnership.school_lead.full_name}, {partnership.school.name}")
-        expect(_summary_row(page, "The concern")).to_contain_text(CONCERN)
-        expect(_summary_row(page, "The child's own words")).to_contain_text(CHILDS_WORDS)
-        expect(_summary_row(page, "Consent")).to_have_text(re.compile("Asked for"))
+        expect(summary_row(page, "Referred by")).to_contain_text(f"{partnership.school_lead.full_name}, {partnership.school.name}")
+        expect(summary_row(page, "The concern")).to_contain_text(CONCERN)
+        expect(summary_row(page, "The child's own words")).to_contain_text(CHILDS_WORDS)
+        expect(summary_row(page, "Consent")).to_have_text(re.compile("Asked for"))
         signs = page.get_by_role("heading", name="Signs seen").locator("xpath=following-sibling::ul[1]")
         for sign in REFERRAL_SIGNS:
             expect(signs).to_contain_text(sign)
@@ -156,15 +117,15 @@ def test_school_refers_hub_screens_and_decides_school_sees_outcome(partnership, 
 
         row.get_by_role("link", name=name).click()
         expect(page).to_have_url(re.compile(rf"{re.escape(referral_url)}$"))
-        expect(_summary_row(page, "The concern")).to_contain_text(CONCERN)
+        expect(summary_row(page, "The concern")).to_contain_text(CONCERN)
         axe(page)
 
         page.get_by_role("group", name="Outcome", exact=True).get_by_role("radio", name="Exploitation screening").check()
         page.get_by_label("Reason for the outcome").fill(OUTCOME_REASON)
         page.get_by_role("button", name="Record the outcome").click()
         expect(page.locator(".govuk-notification-banner--success")).to_contain_text("The outcome has been recorded")
-        expect(_summary_row(page, "Outcome")).to_contain_text("Exploitation screening")
-        expect(_summary_row(page, "Reason")).to_contain_text(OUTCOME_REASON)
+        expect(summary_row(page, "Outcome")).to_contain_text("Exploitation screening")
+        expect(summary_row(page, "Reason")).to_contain_text(OUTCOME_REASON)
         expect(page.get_by_role("button", name="Record the outcome")).to_have_count(0)
         axe(page)
 
@@ -186,8 +147,8 @@ def test_school_refers_hub_screens_and_decides_school_sees_outcome(partnership, 
         expect(page).to_have_url(re.compile(r"/risk/screenings/\d+/$"))
         expect(page.locator(".govuk-notification-banner--success")).to_contain_text("The screening has been saved")
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Screening by {partnership.social_care.name}")
-        expect(_summary_row(page, "Sexual exploitation")).to_have_text(re.compile(r"Medium\s+suggested, score 11"))
-        expect(_summary_row(page, "Criminal exploitation")).to_have_text(re.compile(r"Low\s+suggested, score 6"))
+        expect(summary_row(page, "Sexual exploitation")).to_have_text(re.compile(r"Medium\s+suggested, score 11"))
+        expect(summary_row(page, "Criminal exploitation")).to_have_text(re.compile(r"Low\s+suggested, score 6"))
         expect(page.locator("main table tbody tr")).to_have_count(len(SCREENING))  # "What was seen"
         expect(page.locator("main")).to_contain_text(SCREENING[0][2])
         expect(page.locator("main")).to_contain_text(CHILDS_VIEWS)
@@ -231,8 +192,8 @@ def test_school_refers_hub_screens_and_decides_school_sees_outcome(partnership, 
         expect(page).to_have_url(re.compile(rf"/children/{child.pk}/$"))
         expect(page.locator(".govuk-notification-banner--success")).to_contain_text("The decision is recorded")
         levels = page.get_by_role("region", name="Risk level")
-        expect(_summary_row(levels, "Sexual exploitation").locator(".govuk-tag")).to_have_text("Medium")
-        expect(_summary_row(levels, "Criminal exploitation").locator(".govuk-tag")).to_have_text("Low")
+        expect(summary_row(levels, "Sexual exploitation").locator(".govuk-tag")).to_have_text("Medium")
+        expect(summary_row(levels, "Criminal exploitation").locator(".govuk-tag")).to_have_text("Low")
         axe(page)
 
     # 3. The school sees the outcome and the level ---------------------------------------------
@@ -253,20 +214,20 @@ def test_school_refers_hub_screens_and_decides_school_sees_outcome(partnership, 
 
         outcome_message.get_by_role("link").click()
         expect(page).to_have_url(re.compile(rf"{re.escape(referral_url)}$"))
-        expect(_summary_row(page, "Outcome")).to_contain_text("Exploitation screening")
-        expect(_summary_row(page, "Reason")).to_contain_text(OUTCOME_REASON)
-        expect(_summary_row(page, "Decided")).to_contain_text(f"by {partnership.hub.full_name}, exploitation hub")
+        expect(summary_row(page, "Outcome")).to_contain_text("Exploitation screening")
+        expect(summary_row(page, "Reason")).to_contain_text(OUTCOME_REASON)
+        expect(summary_row(page, "Decided")).to_contain_text(f"by {partnership.hub.full_name}, exploitation hub")
         axe(page)
 
         page.get_by_role("link", name=f"Back to {name}").click()
         expect(page).to_have_url(re.compile(rf"/children/{child.pk}/$"))
         levels = page.get_by_role("region", name="Risk level")
-        sexual = _summary_row(levels, "Sexual exploitation")
+        sexual = summary_row(levels, "Sexual exploitation")
         expect(sexual.locator(".govuk-tag")).to_have_text("Medium")
         expect(sexual).to_contain_text(f"Decided by {partnership.hub.full_name} (exploitation hub)")
         expect(sexual).to_contain_text(DECISION_REASON)
         expect(sexual).to_contain_text(f"Next review by {review.day} {review:%B %Y}")
-        expect(_summary_row(levels, "Criminal exploitation").locator(".govuk-tag")).to_have_text("Low")
+        expect(summary_row(levels, "Criminal exploitation").locator(".govuk-tag")).to_have_text("Low")
         expect(levels.get_by_role("link", name="Screen this child")).to_be_visible()
         expect(levels.get_by_role("link", name="Decide the risk level")).to_have_count(0)
         referral_row = page.get_by_role("region", name="Referrals to the exploitation hub").get_by_role("row").nth(1)
