@@ -1,11 +1,11 @@
 """The rule of the standards engine about contact with the child: F20.no-recent-contact, a child
 at medium or high risk of exploitation whom no one has seen or spoken to for
-LANTERN_NO_CONTACT_DAYS days. One query. (The count of professionals, F18, is the children
+LANTERN_NO_CONTACT_DAYS days. Three queries. (The count of professionals, F18, is the children
 app's.) See docs/decisions/0015-contacts-and-supervision.md."""
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Case, Max, Min, When
 
 from lantern.children.models import Child
 from lantern.core.dates import LONDON, long_date
@@ -15,6 +15,7 @@ from lantern.standards.models import Severity
 from lantern.standards.registry import AlertSpec, rule
 
 from .conf import no_contact_days
+from .models import Contact
 from .selectors import latest_successful_contact
 
 SERIOUS = (Level.MEDIUM, Level.HIGH)
@@ -37,21 +38,32 @@ def no_recent_contact(today):
     successful contact recorded at all, whose earliest current medium or high level was decided
     that long ago. Due on the day the gap reached that many days; urgent for a child at high
     risk. Audience: everyone working with the child (the lead professional among them), and the
-    hub, which sees every child. One query."""
+    hub, which sees every child. Three queries: the children at risk, their latest successful
+    contacts, and the agency of the last contact for those found."""
     days = no_contact_days()
     cutoff = _start_of(today - dt.timedelta(days=days - 1))  # before this, at least `days` days ago
-    serious = current_decisions().filter(kind__in=EXPLOITATION_KINDS, level__in=SERIOUS)
-    rows = (
-        Child.objects.filter(closed_at__isnull=True, pk__in=serious.values("child_id"))
-        .annotate(
-            **latest_successful_contact(),
-            at_risk_since=Subquery(serious.filter(child=OuterRef("pk")).order_by("decided_at").values("decided_at")[:1]),
-            high=Exists(serious.filter(child=OuterRef("pk"), level=Level.HIGH)),
-        )
-        .filter(Q(last_seen_at__lt=cutoff) | Q(last_seen_at__isnull=True, at_risk_since__lt=cutoff))
-        .values_list("pk", "last_seen_at", "last_seen_agency", "at_risk_since", "high")
-        .order_by("pk")
+    # The children at medium or high risk, each with when that was first decided and whether it is high.
+    serious = (
+        current_decisions().filter(kind__in=EXPLOITATION_KINDS, level__in=SERIOUS, child__closed_at__isnull=True)
+        .values("child_id").annotate(since=Min("decided_at"), high=Max(Case(When(level=Level.HIGH, then=1), default=0)))
+        .values_list("child_id", "since", "high")
     )
+    at_risk = {child_id: (since, bool(high)) for child_id, since, high in serious}
+    # Each one's latest successful contact.
+    last_seen = dict(
+        Contact.objects.filter(successful=True, child_id__in=list(at_risk)).values("child_id").annotate(last=Max("happened_at"))
+        .values_list("child_id", "last")
+    )
+    flagged = sorted(
+        child_id for child_id, (since, _) in at_risk.items()
+        if (last_seen[child_id] < cutoff if child_id in last_seen else since < cutoff)
+    )
+    # Which agency made the last contact, for the few children found.
+    agencies = dict(
+        Child.objects.filter(pk__in=[c for c in flagged if c in last_seen]).annotate(**latest_successful_contact())
+        .values_list("pk", "last_seen_agency")
+    )
+    rows = [(pk, last_seen.get(pk), agencies.get(pk), *at_risk[pk]) for pk in flagged]
     for pk, seen_at, agency, since, high in rows:
         if seen_at is not None:
             seen_on = seen_at.astimezone(LONDON).date()

@@ -107,10 +107,17 @@ def _filtered(link_types=None, since: dt.date | None = None, until: dt.date | No
     return qs
 
 
+LINK_COLUMNS = ("pk", "a_id", "b_id", "link_type", "intelligence_assessment", "source_evaluation", "first_seen", "last_seen")
+
+
 def neighbourhood(node_id: int, *, depth: int = 2, link_types=None, since=None, until=None, grades=None, limit: int = 2000) -> Graph:
     """The nodes within `depth` links of a node and the links among them, breadth first: one
-    query per step, whatever the size of the network."""
-    links_qs = _filtered(link_types, since, until, grades)
+    query per step, whatever the size of the network. A step through a node with thousands of
+    links (a bus station, a hub of the network) reads at most twice `limit` links, the most
+    recently seen first, and the graph is then marked truncated: no one can read a drawing of
+    thousands of nodes, and the filters narrow it."""
+    links_qs = _filtered(link_types, since, until, grades).order_by("-last_seen", "-pk")
+    budget = 2 * limit
     seen = {node_id}
     frontier = {node_id}
     found: dict[int, tuple] = {}
@@ -118,9 +125,7 @@ def neighbourhood(node_id: int, *, depth: int = 2, link_types=None, since=None, 
     for _ in range(max(0, depth)):
         if not frontier:
             break
-        rows = links_qs.filter(Q(a_id__in=frontier) | Q(b_id__in=frontier)).values_list(
-            "pk", "a_id", "b_id", "link_type", "intelligence_assessment", "source_evaluation", "first_seen", "last_seen"
-        )
+        rows = list(links_qs.filter(Q(a_id__in=frontier) | Q(b_id__in=frontier)).values_list(*LINK_COLUMNS)[:budget])
         next_frontier = set()
         for row in rows:
             found[row[0]] = row
@@ -129,15 +134,13 @@ def neighbourhood(node_id: int, *, depth: int = 2, link_types=None, since=None, 
                     next_frontier.add(end)
         seen |= next_frontier
         frontier = next_frontier
-        if len(seen) > limit:
+        if len(rows) >= budget or len(seen) > limit:
             truncated = True
             break
     # Links among the nodes found that were not on the way (a triangle closing at the last step):
     # the links of earlier steps' nodes are all found, so only those between the last step's are missing.
-    if frontier:
-        for row in links_qs.filter(a_id__in=frontier, b_id__in=frontier).values_list(
-            "pk", "a_id", "b_id", "link_type", "intelligence_assessment", "source_evaluation", "first_seen", "last_seen"
-        ):
+    if frontier and not truncated:
+        for row in links_qs.filter(a_id__in=frontier, b_id__in=frontier).values_list(*LINK_COLUMNS)[:budget]:
             found[row[0]] = row
     nodes = {n.pk: n for n in Node.objects.filter(pk__in=seen)}
     links = [row for row in found.values() if row[1] in nodes and row[2] in nodes]
@@ -242,12 +245,15 @@ def groups_of_children(*, through=DEFAULT_THROUGH) -> list[Group]:
     Two queries."""
     allowed = {NodeKind.CHILD, *through}
     kinds = dict(Node.objects.values_list("pk", "kind"))
-    typed = [
-        (a, b, link_type) for a, b, link_type in live_links().order_by("last_seen", "id").values_list("a_id", "b_id", "link_type")
-        if kinds.get(a) in allowed and kinds.get(b) in allowed
-    ]
-    rows = [(a, b) for a, b, _ in typed]
-    link_types = {(a, b): link_type for a, b, link_type in typed}
+    latest: dict[tuple[int, int], tuple] = {}  # (a, b) -> (last seen, id, type) of the pair's latest link
+    for a, b, link_type, last_seen, pk in live_links().order_by().values_list("a_id", "b_id", "link_type", "last_seen", "id"):
+        if kinds.get(a) in allowed and kinds.get(b) in allowed:
+            key = (last_seen or dt.date.min, pk)
+            held = latest.get((a, b))
+            if held is None or key > held[:2]:
+                latest[(a, b)] = (*key, link_type)
+    rows = list(latest)
+    link_types = {pair: held[2] for pair, held in latest.items()}
     found = []
     for members in components(rows):
         child_ids = [n for n in members if kinds.get(n) == NodeKind.CHILD]
@@ -283,34 +289,45 @@ def hotspots(*, since: dt.date, until: dt.date) -> list[Hotspot]:
     """Locations and businesses ranked by the number of children linked to them, then the
     missing episodes in which a child was found there, then the links recorded in the period.
     A child counts for a place when linked to it directly, or through a person or vehicle linked
-    to it. Three queries."""
-    places = {n.pk: n for n in Node.objects.filter(kind__in=(NodeKind.LOCATION, NodeKind.BUSINESS)).select_related("location", "business")}
-    if not places:
-        return []
-    rows = list(live_links().values_list("a_id", "b_id", "link_type", "first_seen", "last_seen", "created_at"))
-    kinds = dict(Node.objects.filter(pk__in={x for r in rows for x in r[:2]}).values_list("pk", "kind"))
-    adjacent: dict[int, set[int]] = defaultdict(set)
+    to it. Three queries, and one pass over the links: each person's and vehicle's children are
+    gathered once, whatever the number of places they are linked to."""
+    kinds = dict(Node.objects.values_list("pk", "kind"))
+    place_kinds = (NodeKind.LOCATION, NodeKind.BUSINESS)
+    middle_kinds = (NodeKind.PERSON, NodeKind.VEHICLE)
+    direct: dict[int, set[int]] = defaultdict(set)  # place -> children linked to it
+    middles: dict[int, set[int]] = defaultdict(set)  # place -> persons and vehicles linked to it
+    children_of: dict[int, set[int]] = defaultdict(set)  # person or vehicle -> children linked to them
     recent: dict[int, int] = defaultdict(int)
     episodes: dict[int, int] = defaultdict(int)
-    for a, b, link_type, first_seen, last_seen, created_at in rows:
-        adjacent[a].add(b)
-        adjacent[b].add(a)
+    for a, b, link_type, first_seen, last_seen, created_at in live_links().values_list(
+        "a_id", "b_id", "link_type", "first_seen", "last_seen", "created_at"
+    ).order_by():
+        kind_a, kind_b = kinds.get(a), kinds.get(b)
         seen = last_seen or first_seen or created_at.date()
         in_period = since <= seen <= until
-        for place, other in ((a, b), (b, a)):
-            if place in places:
+        for place, place_kind, other, other_kind in ((a, kind_a, b, kind_b), (b, kind_b, a, kind_a)):
+            if place_kind in place_kinds:
                 if in_period:
                     recent[place] += 1
-                if link_type == "found_at" and kinds.get(other) == NodeKind.CHILD and in_period:
-                    episodes[place] += 1
-    out = []
-    for place in places:
-        children = {n for n in adjacent[place] if kinds.get(n) == NodeKind.CHILD}
-        for middle in adjacent[place]:
-            if kinds.get(middle) in (NodeKind.PERSON, NodeKind.VEHICLE):
-                children |= {n for n in adjacent[middle] if kinds.get(n) == NodeKind.CHILD}
+                if other_kind == NodeKind.CHILD:
+                    direct[place].add(other)
+                    if link_type == "found_at" and in_period:
+                        episodes[place] += 1
+                elif other_kind in middle_kinds:
+                    middles[place].add(other)
+            elif place_kind in middle_kinds and other_kind == NodeKind.CHILD:
+                children_of[place].add(other)
+    counts = {}
+    for place in set(direct) | set(middles) | set(recent):
+        children = set(direct.get(place, ()))
+        for middle in middles.get(place, ()):
+            children |= children_of.get(middle, set())
         if children or episodes[place] or recent[place]:
-            out.append(Hotspot(node=places[place], children=len(children), episodes=episodes[place], recent_links=recent[place]))
+            counts[place] = len(children)
+    if not counts:
+        return []
+    nodes = {n.pk: n for n in Node.objects.filter(kind__in=place_kinds).select_related("location", "business") if n.pk in counts}
+    out = [Hotspot(node=nodes[place], children=n, episodes=episodes[place], recent_links=recent[place]) for place, n in counts.items()]
     out.sort(key=lambda h: (-h.children, -h.episodes, -h.recent_links, h.node.label))
     return out
 
