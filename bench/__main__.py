@@ -21,17 +21,24 @@ Environment:
   BENCH_AGENDA_WARMUP untimed agenda repetitions first (default 3)
   BENCH_ONLY       "missing" to build the register and time the overdue-interview scan only;
                    "agenda" to build it with the agenda's data and time the agenda only;
-                   "missing,agenda" for both
+                   "contacts" for the 1,000,000 contacts and the no-contact scan (F20);
+                   "network" for the 100,000-node, 1,000,000-link network; several
+                   separated by commas ("missing,agenda"). The agenda's data (risk levels) is
+                   built for any of agenda, contacts and network.
+  BENCH_CONTACT_REPS timed repetitions of the no-contact scan (default 15), BENCH_CONTACT_WARMUP (2)
+  BENCH_NETWORK_REPS timed repetitions of the typical neighbourhood (default 30; a third of them
+                   for the busiest node), BENCH_NETWORK_WARMUP (3); components, groups and
+                   hotspots run 3 (hotspots 5) times after 1 warm-up
   BENCH_DATABASE_URL a PostgreSQL database for the scan and agenda measures instead of SQLite, for
                    example postgres:///lantern_bench. Its name must begin with lantern_bench: the
                    bench drops and creates it, and drops it afterwards. Implies
-                   BENCH_ONLY=missing,agenda (the page measures' hand-written baselines are
+                   BENCH_ONLY=missing,agenda,contacts,network (the page measures' baselines are
                    SQLite's SQL); the results go to their own block of docs/performance.md.
   BENCH_PROFILE    1 to print a cProfile of the overdue-interview rule and of `propose_agenda`
   BENCH_WRITE_DOCS 1 to write the results into docs/performance.md, 0 never; by default only
                    a run at the full 50,000 children writes them (and never a BENCH_ONLY run on
                    SQLite, which would leave the page rows out, nor one on PostgreSQL without
-                   both the scan and the agenda)
+                   all four parts)
   BENCH_KEEP_DB    1 to keep the database afterwards, for looking at query plans
 """
 
@@ -42,7 +49,7 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 FULL_SIZE = 50_000
-SET_MEASURES = ("missing", "agenda")  # what BENCH_ONLY may ask for, and PostgreSQL runs
+SET_MEASURES = ("missing", "agenda", "contacts", "network")  # what BENCH_ONLY may ask for, and PostgreSQL runs
 
 
 def _env_int(name: str, default: int) -> int:
@@ -71,7 +78,7 @@ def main() -> int:
     if postgres and not only:
         only = set(SET_MEASURES)
     if only - set(SET_MEASURES):
-        raise SystemExit(f"BENCH_ONLY must be empty, missing, agenda or missing,agenda, not {os.environ['BENCH_ONLY']!r}")
+        raise SystemExit(f"BENCH_ONLY must be empty or names from {', '.join(SET_MEASURES)}, not {os.environ['BENCH_ONLY']!r}")
     full_run_writes = children == FULL_SIZE and (only == set(SET_MEASURES) if postgres else not only)
     write_docs = os.environ.get("BENCH_WRITE_DOCS", "1" if full_run_writes else "0") == "1"
 
@@ -184,7 +191,8 @@ def _agenda_rows(agenda) -> list:
     reasons = agenda.reasons
     label = (
         f"Agenda of the next exploitation meeting, {agenda.data['at_risk']:,} children at medium or high risk:"
-        f" `propose_agenda`, {reasons['children']:,} children proposed, every proposal built"
+        f" `propose_agenda`, {reasons['children']:,} children proposed, every proposal built (baseline: the same children,"
+        " reasons, names and dates of birth)"
     )
     return [report.Row(label, agenda.timings["selector"], agenda.timings["sql"], "≤ 2× SQL baseline", limit_ratio=2)]
 
@@ -224,6 +232,66 @@ def _build_agenda(world, episodes, untouched: set, phases: dict):
     return built
 
 
+def _build_extras(world, parts: set, phases: dict):
+    """The contacts and the network, after the agenda's risk levels (both read who is at risk)."""
+    from . import contacts, network
+
+    built_contacts = built_network = None
+    if "contacts" in parts:
+        mark = time.perf_counter()
+        built_contacts = contacts.build(world)
+        phases["contacts"] = time.perf_counter() - mark
+    if "network" in parts:
+        mark = time.perf_counter()
+        built_network = network.build(world)
+        phases["network"] = time.perf_counter() - mark
+    return built_contacts, built_network
+
+
+def _measure_extras(built_contacts, built_network, *, profiling: bool):
+    """Time the no-contact scan and the network: (rows, query counts, environment lines, profiles)."""
+    from . import contacts, network, report
+
+    rows, queries, texts, profiles = [], [], [], []
+    if built_contacts is not None:
+        results = contacts.run_measures(
+            built_contacts, reps=_env_int("BENCH_CONTACT_REPS", 15), warmup=_env_int("BENCH_CONTACT_WARMUP", 2), profile_rule=profiling,
+        )
+        label = (f"No recent contact (F20), {results.data['contacts']:,} contacts, {results.found['children']:,} children found:"
+                 " rule `F20.no-recent-contact` fully consumed")
+        rows.append(report.Row(label, results.timings["rule"], results.timings["sql"], "≤ 2× SQL baseline", limit_ratio=2))
+        queries.append(("No-recent-contact rule (F20), fully consumed", None, results.queries["rule"], results.queries["sql"]))
+        texts.append(contacts.text(results))
+        profiles.append(results.profile)
+    if built_network is not None:
+        results = network.run_measures(
+            built_network, reps=_env_int("BENCH_NETWORK_REPS", 30), warmup=_env_int("BENCH_NETWORK_WARMUP", 3),
+            profile_hotspots=profiling,
+        )
+        t, c, d = results.timings, results.data.counts, results.data
+        size = f"{c['nodes']:,} nodes, {c['links']:,} links"
+        rows += [
+            report.Row(f"Network, {size}: `neighbourhood(depth=2)` of a typical node ({d.typical_degree} links)", t["typical"], None,
+                       "median < 200 ms", limit_ms=200),
+            report.Row(f"Network, {size}: `neighbourhood(depth=2)` of the busiest node ({d.busy_degree:,} links)", t["busy"], None,
+                       "none set (for information)"),
+            report.Row(f"Network, {size}: `components` of every live link (links read through the ORM)", t["components"], None,
+                       "median < 5,000 ms", limit_ms=5000),
+        ]
+        if "groups" in t:
+            rows.append(report.Row(f"Network, {size}: `groups_of_children` through every kind", t["groups"], None,
+                                   "median < 5,000 ms", limit_ms=5000))
+        rows.append(report.Row(f"Network, {size}: `hotspots` of the last 90 days, {results.facts['places']:,} places ranked",
+                               t["hotspots"], t["sql"], "≤ 2× SQL baseline", limit_ratio=2))
+        queries += [
+            ("Network: `neighbourhood(depth=2)`, typical node", None, results.queries["typical"], 0),
+            ("Network: `hotspots`", None, results.queries["hotspots"], results.queries["sql"]),
+        ]
+        texts.append(network.text(results))
+        profiles.append(results.profile)
+    return rows, queries, texts, profiles
+
+
 def _run_set_measures(
     *, children: int, parts: set, reps: int, warmup: int, agenda_reps: int, agenda_warmup: int, write_docs: bool, started: float,
 ) -> int:
@@ -234,15 +302,20 @@ def _run_set_measures(
     from . import agenda, missing, report
 
     phases = {}
-    what = " and ".join(name for key, name in (("missing", "the overdue-interview scan"), ("agenda", "the agenda")) if key in parts)
+    what = ", ".join(name for key, name in (
+        ("missing", "the overdue-interview scan"), ("agenda", "the agenda"), ("contacts", "the no-contact scan"), ("network", "the network"),
+    ) if key in parts)
     print(f"Lantern bench, {what} only, on {connection.vendor}: {children:,} children,"
           f" {reps} repetitions after {warmup} warm-up for the scan, {agenda_reps} after {agenda_warmup} for the agenda")
     world, episodes = _build_register(children, phases)
     built = None
-    if "agenda" in parts:
+    if parts & {"agenda", "contacts", "network"}:
         # The same children left untouched as in a full run, so the agenda's data is the same.
         *_, untouched = _page_children(world, episodes)
         built = _build_agenda(world, episodes, untouched, phases)
+    built_contacts, built_network = _build_extras(world, parts, phases)
+    if "agenda" not in parts:
+        built = None
     connection.close()
     mark = time.perf_counter()
     load_before = os.getloadavg()[0]
@@ -256,13 +329,20 @@ def _run_set_measures(
         agenda_results = agenda.run_measures(built, reps=agenda_reps, warmup=agenda_warmup, profile_selector=profiling)
         rows += _agenda_rows(agenda_results)
         query_counts += _agenda_queries(agenda_results)
+    extra_rows, extra_queries, extra_texts, extra_profiles = _measure_extras(built_contacts, built_network, profiling=profiling)
+    rows += extra_rows
+    query_counts += extra_queries
     phases["measure"] = time.perf_counter() - mark
     load_after = os.getloadavg()[0]
     for results in (scan, agenda_results):
         if results is not None and results.profile:
             print(results.profile)
+    for text in extra_profiles:
+        if text:
+            print(text)
     env_text = report.scan_environment(
         children=children, counts=world.counts, episodes=episodes.counts, scan=scan, agenda=agenda_results, load=(load_before, load_after),
+        extra=extra_texts, parts=parts,
     )
     text = report.render_scan(rows=rows, query_counts=query_counts, env_text=env_text, total_seconds=time.perf_counter() - started, phases=phases)
     print()
@@ -301,6 +381,7 @@ def _run(
           f"{busy['referrals']} referrals; quiet child {records.quiet}: 1 of each, in {phases['records']:.0f} s")
     # Levels, referrals and past meetings for the agenda, on none of the children opened above.
     built = _build_agenda(world, episodes, untouched, phases)
+    built_contacts, built_network = _build_extras(world, set(SET_MEASURES), phases)
     connection.close()  # measure with the usual durability, not the generator's
 
     mark = time.perf_counter()
@@ -378,6 +459,11 @@ def _run(
         if results.profile:
             print(results.profile)
     query_counts += _scan_queries(scan) + _agenda_queries(agenda_results)
+    extra_rows, extra_queries, extra_texts, extra_profiles = _measure_extras(built_contacts, built_network, profiling=profiling)
+    query_counts += extra_queries
+    for text in extra_profiles:
+        if text:
+            print(text)
 
     # The test client keeps one connection; a real server with CONN_MAX_AGE=0 (the SQLite
     # setting) opens one per request. Not in the figures above, so measured on its own.
@@ -413,7 +499,7 @@ def _run(
         "Screening submission, one agency's practitioner: `submit_screening` (8 indicators)", timing["service"], timing["sql"],
         "none set (for information)",
     ))
-    rows += _scan_rows(scan) + _agenda_rows(agenda_results)
+    rows += _scan_rows(scan) + _agenda_rows(agenda_results) + extra_rows
     timing = groups["records"]
     record_rows = [
         report.RecordRow("Child page, practitioner: whole page", timing["quiet-page"], timing["busy-page"],
@@ -428,7 +514,7 @@ def _run(
     env_text = report.environment(
         children=children, counts=world.counts, visible=visible, reps=reps, warmup=warmup,
         synchronous=synchronous, load=(load_before, load_after), records=records.counts, submit_children=len(records.submit),
-        episodes=episodes.counts, scan=scan, agenda=agenda_results,
+        episodes=episodes.counts, scan=scan, agenda=agenda_results, extra=extra_texts,
     )
     total = time.perf_counter() - started
     text = report.render(

@@ -356,19 +356,20 @@ def build(world, episodes, *, exclude: set, seed: int = SEED + 20, progress=prin
 
 
 def baseline_sql() -> str:
-    """One statement: every (child id, reason) the agenda proposes, as `propose_agenda` decides them."""
+    """One statement: every (child id, reason) the agenda proposes, as `propose_agenda` decides them, with
+    what the agenda shows of each child: legal first and last name, preferred name and date of birth."""
     t = {m.__name__: m._meta.db_table for m in (Child, RiskDecision, Referral, AgendaItem, Meeting, MeetingAction, MissingEpisode)}
     on_agenda = (
         f"SELECT child_id FROM {t['AgendaItem']} WHERE meeting_id = %s AND removed_at IS NULL AND child_id IS NOT NULL"
     )
     return f"""
-SELECT r.child_id, 'referral' FROM {t['Referral']} r JOIN {t['Child']} c ON c.id = r.child_id
+SELECT r.child_id, 'referral', c.legal_first_name, c.legal_last_name, c.preferred_name, c.date_of_birth FROM {t['Referral']} r JOIN {t['Child']} c ON c.id = r.child_id
  WHERE r.outcome = 'exploitation_meeting' AND r.outcome_decided_at <= %s AND c.closed_at IS NULL
    AND NOT EXISTS (SELECT 1 FROM {t['AgendaItem']} i JOIN {t['Meeting']} m ON m.id = i.meeting_id
                     WHERE i.referral_id = r.id AND i.removed_at IS NULL AND m.status <> 'cancelled')
    AND r.child_id NOT IN ({on_agenda})
 UNION
-SELECT d.child_id, 'review' FROM {t['RiskDecision']} d JOIN {t['Child']} c ON c.id = d.child_id
+SELECT d.child_id, 'review', c.legal_first_name, c.legal_last_name, c.preferred_name, c.date_of_birth FROM {t['RiskDecision']} d JOIN {t['Child']} c ON c.id = d.child_id
  WHERE d.kind IN ('sexual', 'criminal') AND d.level IN ('medium', 'high') AND c.closed_at IS NULL
    AND NOT EXISTS (SELECT 1 FROM {t['RiskDecision']} l WHERE l.child_id = d.child_id AND l.kind = d.kind
                     AND (l.decided_at > d.decided_at OR (l.decided_at = d.decided_at AND l.id > d.id)))
@@ -377,11 +378,11 @@ SELECT d.child_id, 'review' FROM {t['RiskDecision']} d JOIN {t['Child']} c ON c.
                       AND m.status <> 'cancelled')
    AND d.child_id NOT IN ({on_agenda})
 UNION
-SELECT e.child_id, 'missing' FROM {t['MissingEpisode']} e JOIN {t['Child']} c ON c.id = e.child_id
+SELECT e.child_id, 'missing', c.legal_first_name, c.legal_last_name, c.preferred_name, c.date_of_birth FROM {t['MissingEpisode']} e JOIN {t['Child']} c ON c.id = e.child_id
  WHERE e.started_at > %s AND e.started_at <= %s AND c.closed_at IS NULL AND e.child_id NOT IN ({on_agenda})
- GROUP BY e.child_id HAVING COUNT(*) >= %s
+ GROUP BY e.child_id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.date_of_birth HAVING COUNT(*) >= %s
 UNION
-SELECT a.child_id, 'actions' FROM {t['MeetingAction']} a JOIN {t['AgendaItem']} i ON i.id = a.item_id
+SELECT a.child_id, 'actions', c.legal_first_name, c.legal_last_name, c.preferred_name, c.date_of_birth FROM {t['MeetingAction']} a JOIN {t['AgendaItem']} i ON i.id = a.item_id
   JOIN {t['Meeting']} m ON m.id = i.meeting_id JOIN {t['Child']} c ON c.id = a.child_id
  WHERE a.status = 'open' AND m.starts_at < %s AND a.due_on <= %s AND c.closed_at IS NULL AND a.child_id NOT IN ({on_agenda})
 """
@@ -390,7 +391,7 @@ SELECT a.child_id, 'actions' FROM {t['MeetingAction']} a JOIN {t['AgendaItem']} 
 SQL = None
 
 
-def baseline_rows(meeting) -> list[tuple[int, str]]:
+def baseline_rows(meeting) -> list[tuple]:
     """The baseline: the hand-written statement, every row fetched."""
     global SQL
     if SQL is None:
@@ -436,8 +437,10 @@ def check_same(meeting) -> dict:
     from lantern.meetings.selectors import REASON_ORDER
 
     expected: dict[int, set] = {}
-    for child_id, reason in baseline_rows(meeting):
+    shown: dict[int, tuple] = {}
+    for child_id, reason, first, last, preferred, born in baseline_rows(meeting):
         expected.setdefault(child_id, set()).add(reason)
+        shown[child_id] = (first, last, preferred, born if isinstance(born, dt.date) else dt.date.fromisoformat(born))
     found: dict[int, set] = {}
     for proposal in propose(meeting):
         reasons = {str(proposal.reason)} | {str(_reason_of(d)) for d in proposal.also}
@@ -446,6 +449,9 @@ def check_same(meeting) -> dict:
         if proposal.child.pk in found:
             raise AssertionError(f"Child {proposal.child.pk} proposed twice")
         found[proposal.child.pk] = reasons
+        child = proposal.child
+        if proposal.child.pk in shown and shown[child.pk] != (child.legal_first_name, child.legal_last_name, child.preferred_name, child.date_of_birth):
+            raise AssertionError(f"Child {child.pk}: the baseline's name and date of birth {shown[child.pk]} differ from the proposal's")
         first = min(reasons, key=lambda r: REASON_ORDER.index(r))
         if proposal.reason != first:
             raise AssertionError(f"Child {proposal.child.pk}: led with {proposal.reason}, not {first}")

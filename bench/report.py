@@ -161,7 +161,7 @@ def _agenda_text(agenda) -> str:
     )
 
 
-def scan_environment(*, children: int, counts: dict, episodes, scan=None, agenda=None, load: tuple) -> str:
+def scan_environment(*, children: int, counts: dict, episodes, scan=None, agenda=None, load: tuple, extra=(), parts=()) -> str:
     from django.db import connection
 
     when = dt.datetime.now().astimezone().strftime("%d %B %Y %H:%M %Z")
@@ -172,8 +172,7 @@ def scan_environment(*, children: int, counts: dict, episodes, scan=None, agenda
         command = "`BENCH_DATABASE_URL=postgres:///lantern_bench make bench`"
         database = f"{version} on the same machine (its default settings, after `ANALYZE`)"
     else:
-        parts = ",".join(name for name, results in (("missing", scan), ("agenda", agenda)) if results is not None)
-        command = f"`BENCH_ONLY={parts} make bench`"
+        command = f"`BENCH_ONLY={','.join(p for p in ('missing', 'agenda', 'contacts', 'network') if p in parts)} make bench`"
         database = f"SQLite {sqlite3.sqlite_version} (WAL)"
     return "\n".join([
         f"- Run: {when}, {command} (the measures of each group interleaved), code at {code_version()}.",
@@ -185,6 +184,7 @@ def scan_environment(*, children: int, counts: dict, episodes, scan=None, agenda
         _episodes_text(episodes),
         *([_scan_text(scan)] if scan else []),
         *([_agenda_text(agenda)] if agenda else []),
+        *extra,
     ])
 
 
@@ -200,7 +200,7 @@ def render_scan(*, rows, query_counts, env_text, total_seconds: float, phases: d
 
 def environment(
     *, children: int, counts: dict, visible: int, reps: int, warmup: int, synchronous: int, load: tuple, records: dict | None = None,
-    submit_children: int = 0, episodes=None, scan=None, agenda=None,
+    submit_children: int = 0, episodes=None, scan=None, agenda=None, extra=(),
 ) -> str:
     cores = os.cpu_count()
     when = dt.datetime.now().astimezone().strftime("%d %B %Y %H:%M %Z")
@@ -227,6 +227,7 @@ def environment(
         *([_episodes_text(episodes)] if episodes else []),
         *([_scan_text(scan)] if scan else []),
         *([_agenda_text(agenda)] if agenda else []),
+        *extra,
     ])
 
 
