@@ -84,6 +84,13 @@ class LegalStatus(models.TextChoices):
     NONE = "none", "None"
 
 
+def display_name(preferred_name: str, legal_first_name: str, legal_last_name: str) -> str:
+    """The name a child is shown by: their preferred first name, if they have one, and their last name."""
+    if preferred_name and preferred_name != legal_first_name:
+        return f"{preferred_name} {legal_last_name}"
+    return f"{legal_first_name} {legal_last_name}"
+
+
 class Child(CaseRecord):
     legal_first_name = models.CharField("Legal first name", max_length=100)
     legal_middle_names = models.CharField("Legal middle names", max_length=200, blank=True)
@@ -136,9 +143,7 @@ class Child(CaseRecord):
 
     @property
     def display_name(self) -> str:
-        if self.preferred_name and self.preferred_name != self.legal_first_name:
-            return f"{self.preferred_name} {self.legal_last_name}"
-        return f"{self.legal_first_name} {self.legal_last_name}"
+        return display_name(self.preferred_name, self.legal_first_name, self.legal_last_name)
 
     @property
     def age(self) -> int:

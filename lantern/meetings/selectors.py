@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from lantern.children.models import AccessPurpose, Child, Involvement
+from lantern.children.models import AccessPurpose, Child, Involvement, display_name
 from lantern.children.services import log_child_reads
 from lantern.core.dates import LONDON, local_today, long_date, working_days_between
 from lantern.missing.conf import repeat_missing_days
@@ -142,9 +142,25 @@ def access_item(user, item_id) -> AgendaItem:
 # The agenda -----------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class ProposedChild:
+    """What a proposal shows of a child: read through the join of the query that found them,
+    without building a whole record for each of thousands of children."""
+
+    pk: int
+    legal_first_name: str
+    legal_last_name: str
+    preferred_name: str
+    date_of_birth: dt.date
+
+    @property
+    def display_name(self) -> str:
+        return display_name(self.preferred_name, self.legal_first_name, self.legal_last_name)
+
+
 @dataclass
 class Proposal:
-    child: Child
+    child: ProposedChild
     reason: str
     detail: str
     referral_id: int | None = None
@@ -156,7 +172,6 @@ REASON_ORDER = [ItemReason.NEW_REFERRAL, ItemReason.REPEAT_MISSING, ItemReason.R
 
 # The child's columns a proposal shows, read through the join each query already makes.
 CHILD_COLUMNS = ("child__legal_first_name", "child__legal_last_name", "child__preferred_name", "child__date_of_birth")
-CHILD_FIELDS = ["id", *(column.removeprefix("child__") for column in CHILD_COLUMNS)]
 
 
 def propose_agenda(meeting: Meeting) -> list[Proposal]:
@@ -169,12 +184,11 @@ def propose_agenda(meeting: Meeting) -> list[Proposal]:
     at = meeting.starts_at
     on_agenda = AgendaItem.objects.filter(meeting=meeting, removed_at__isnull=True, child__isnull=False).values("child_id")
     found: dict[int, list[tuple[str, str, int | None]]] = {}
-    children: dict[int, Child] = {}
+    children: dict[int, ProposedChild] = {}
 
     def add(child_id, columns, reason, detail, referral_id=None):
         if child_id not in children:
-            # A child loaded with these columns only; any other is read from the database if asked for.
-            children[child_id] = Child.from_db("default", CHILD_FIELDS, [child_id, *columns])
+            children[child_id] = ProposedChild(child_id, *columns)
         found.setdefault(child_id, []).append((reason, detail, referral_id))
 
     outcome = Outcome.STRATEGY_DISCUSSION if meeting.kind == MeetingKind.STRATEGY else Outcome.EXPLOITATION_MEETING

@@ -214,11 +214,20 @@ def build_agenda(*, by, meeting: Meeting) -> list[AgendaItem]:
     _run(by, "change a meeting's agenda")
     _still_open(meeting)
     added = []
-    for proposal in propose_agenda(meeting):
-        detail = "; ".join([proposal.detail, *proposal.also])
-        referral = proposal.child.referrals.filter(pk=proposal.referral_id).first() if proposal.referral_id else None
-        added.append(add_child_item(by=by, meeting=meeting, child=proposal.child, reason=proposal.reason, detail=detail, referral=referral))
+    proposals = propose_agenda(meeting)
+    children = Child.objects.in_bulk([p.child.pk for p in proposals])
+    for proposal in proposals:
+        added.append(add_proposal(by=by, meeting=meeting, proposal=proposal, child=children[proposal.child.pk]))
     return added
+
+
+def add_proposal(*, by, meeting: Meeting, proposal, child: Child | None = None) -> AgendaItem:
+    """Add one proposed child (see selectors.propose_agenda), with the referral that sent them
+    and every reason they were proposed for."""
+    child = child or Child.objects.get(pk=proposal.child.pk)
+    referral = child.referrals.filter(pk=proposal.referral_id).first() if proposal.referral_id else None
+    return add_child_item(by=by, meeting=meeting, child=child, reason=proposal.reason,
+                          detail="; ".join([proposal.detail, *proposal.also]), referral=referral)
 
 
 @transaction.atomic

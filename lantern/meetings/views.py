@@ -178,11 +178,7 @@ def agenda(request, meeting_id: int):
             if wanted is None:
                 form.add_error(None, "That child is no longer proposed. They may be on the agenda already")
             else:
-                referral = wanted.child.referrals.filter(pk=wanted.referral_id).first() if wanted.referral_id else None
-                added = run_service(form, lambda: services.add_child_item(
-                    by=request.user, meeting=meeting, child=wanted.child, reason=wanted.reason,
-                    detail="; ".join([wanted.detail, *wanted.also]), referral=referral,
-                ))
+                added = run_service(form, lambda: services.add_proposal(by=request.user, meeting=meeting, proposal=wanted))
                 if added is not None:
                     messages.success(request, f"{wanted.child.display_name} has been added to the agenda. "
                                      "The agencies working with them are invited")
