@@ -380,9 +380,9 @@ def text(results: NetworkResults) -> str:
         f" ({c['ended']:,} ended). Of the {c['linked']:,} nodes with live links, {c['at_most_10']:,} have 10 or fewer and"
         f" {c['over_1000']} have 1,000 or more (the {c['hubs']} hubs); mean {c['mean_degree']}, median {d.typical_degree}."
         f" The typical node ({d.typical}, a person, {d.typical_degree} live links) has {f['typical_nodes']:,} nodes and"
-        f" {f['typical_links']:,} links within 2 steps{' (truncated at 2,000 nodes)' if f['typical_truncated'] else ''};"
+        f" {f['typical_links']:,} links within 2 steps{' (truncated at the limit: 2,000 nodes, or 4,000 links read in a step)' if f['typical_truncated'] else ''};"
         f" the busiest ({d.busy}, {d.busy_degree:,} live links) {f['busy_nodes']:,} nodes and {f['busy_links']:,} links"
-        f"{' (truncated at 2,000 nodes)' if f['busy_truncated'] else ''}. The live links form {f['components']:,} components,"
+        f"{' (truncated at the limit: 2,000 nodes, or 4,000 links read in a step)' if f['busy_truncated'] else ''}. The live links form {f['components']:,} components,"
         f" the largest of {f['largest']:,} nodes.{groups} Before timing, `hotspots` and the SQL baseline ranked the same"
         f" {f['places']:,} places the same way ({since:%d %B} to {until:%d %B %Y})."
     )
