@@ -1,11 +1,11 @@
 """The rule of the standards engine about contact with the child: F20.no-recent-contact, a child
 at medium or high risk of exploitation whom no one has seen or spoken to for
-LANTERN_NO_CONTACT_DAYS days. Three queries. (The count of professionals, F18, is the children
+LANTERN_NO_CONTACT_DAYS days. Two queries. (The count of professionals, F18, is the children
 app's.) See docs/decisions/0015-contacts-and-supervision.md."""
 
 import datetime as dt
 
-from django.db.models import Case, Max, Min, When
+from django.db.models import Case, Max, Min, OuterRef, Subquery, When
 
 from lantern.children.models import Child
 from lantern.core.dates import LONDON, long_date
@@ -38,22 +38,23 @@ def no_recent_contact(today):
     successful contact recorded at all, whose earliest current medium or high level was decided
     that long ago. Due on the day the gap reached that many days; urgent for a child at high
     risk. Audience: everyone working with the child (the lead professional among them), and the
-    hub, which sees every child. Three queries: the children at risk, their latest successful
+    hub, which sees every child. Two queries: the children at risk with their latest successful
     contacts, and the agency of the last contact for those found."""
     days = no_contact_days()
     cutoff = _start_of(today - dt.timedelta(days=days - 1))  # before this, at least `days` days ago
-    # The children at medium or high risk, each with when that was first decided and whether it is high.
+    # The children at medium or high risk, each with when that was first decided, whether it is high,
+    # and their latest successful contact (one seek of the partial index per child).
+    newest = Contact.objects.filter(child=OuterRef("child_id"), successful=True).order_by("-happened_at").values("happened_at")[:1]
     serious = (
         current_decisions().filter(kind__in=EXPLOITATION_KINDS, level__in=SERIOUS, child__closed_at__isnull=True)
-        .values("child_id").annotate(since=Min("decided_at"), high=Max(Case(When(level=Level.HIGH, then=1), default=0)))
-        .values_list("child_id", "since", "high")
+        .values("child_id").annotate(since=Min("decided_at"), high=Max(Case(When(level=Level.HIGH, then=1), default=0)), last=Subquery(newest))
+        .values_list("child_id", "since", "high", "last")
     )
-    at_risk = {child_id: (since, bool(high)) for child_id, since, high in serious}
-    # Each one's latest successful contact.
-    last_seen = dict(
-        Contact.objects.filter(successful=True, child_id__in=list(at_risk)).values("child_id").annotate(last=Max("happened_at"))
-        .values_list("child_id", "last")
-    )
+    at_risk, last_seen = {}, {}
+    for child_id, since, high, last in serious:
+        at_risk[child_id] = (since, bool(high))
+        if last is not None:
+            last_seen[child_id] = last
     flagged = sorted(
         child_id for child_id, (since, _) in at_risk.items()
         if (last_seen[child_id] < cutoff if child_id in last_seen else since < cutoff)
