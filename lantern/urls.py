@@ -29,6 +29,7 @@ urlpatterns = [
     path("transitions/", include("lantern.transitions.urls")),
     path("network/", include("lantern.network.urls")),
     path("education/", include("lantern.education.urls")),
+    path("audits/", include("lantern.audits.urls")),
     path("worklist/", include("lantern.standards.urls")),
     path("messages/", include("lantern.notifications.urls")),
     path("partnership/", include("lantern.partnership.urls")),

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "lantern.contacts",
     "lantern.transitions",
     "lantern.network",
+    "lantern.audits",
     "lantern.standards",
     "lantern.notifications",
     "lantern.demo",

@@ -59,3 +59,18 @@ def get_rule(rule_id: str) -> Rule:
         return _RULES[rule_id]
     except KeyError:
         raise KeyError(f"No rule {rule_id!r}. Known rules: {', '.join(sorted(_RULES))}") from None
+
+
+_DAILY_JOBS: list[Callable[..., object]] = []
+
+
+def daily_job(func: Callable[..., object]) -> Callable[..., object]:
+    """Register `func(today=...)` to run once a day after the scan (reminders and the like).
+    Each job must be safe to run twice on the same day."""
+    if func not in _DAILY_JOBS:
+        _DAILY_JOBS.append(func)
+    return func
+
+
+def daily_jobs() -> list[Callable[..., object]]:
+    return list(_DAILY_JOBS)

@@ -39,7 +39,11 @@ def daily_scan(reschedule: bool = True) -> dict:
 
     from lantern.notifications.services import send_pending_emails
 
+    from .registry import daily_jobs
+
     outcomes = run_scan(trigger="daily")
+    for job in daily_jobs():
+        job(today=None)
     send_pending_emails()  # retry any email the mail server refused earlier
     if reschedule:
         schedule_next_scan()
