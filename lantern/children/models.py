@@ -274,6 +274,7 @@ class AccessPurpose(models.TextChoices):
     ACCESS_LOG = "access_log", "Looked at who has seen the record"
     API = "api", "Read through the API"
     EXPORT = "export", "Exported"
+    AUDIT = "audit", "Looked up for a case-file audit"
 
 
 class AccessLogEntry(NeverDeleted):
