@@ -290,3 +290,13 @@ def test_reminders_go_once_to_agencies_with_forms_outstanding(audit_world):
     reminded = set(Notification.objects.filter(subject__startswith="Reminder").values_list("recipient_id", flat=True))
     assert w.school_auditor.pk in reminded and w.police_auditor.pk not in reminded
     assert Notification.objects.filter(subject__startswith="Reminder").count() > before
+
+
+def test_the_daily_scan_sends_the_reminders(audit_world):
+    from lantern.standards.tasks import daily_scan
+
+    w = audit_world
+    audit_round = w.new_round(deadline=local_today() + dt.timedelta(days=2))
+    services.open_round(by=w.lead, audit_round=audit_round)
+    daily_scan.call(reschedule=False)
+    assert Notification.objects.filter(recipient=w.school_auditor, subject__startswith="Reminder: audit forms due").count() == 1
