@@ -302,15 +302,17 @@ def withdraw_case(*, by, case: AuditCase, reason: str) -> AuditCase:
     return case
 
 
-def _involved_agency_ids(audit_round: AuditRound, case: AuditCase) -> set[int]:
-    """Agencies involved with the case's child at any time in the scope period."""
-    if case.child_id is None:
-        return set()
-    return set(
-        Involvement.objects.filter(child_id=case.child_id, started_on__lte=audit_round.scope_end)
+def _involved_agency_ids(audit_round: AuditRound, cases) -> dict[int, set[int]]:
+    """For each case, the agencies involved with its child at any time in the scope period. One query."""
+    by_child: dict[int, set[int]] = {}
+    rows = (
+        Involvement.objects.filter(child_id__in=[c.child_id for c in cases if c.child_id], started_on__lte=audit_round.scope_end)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=audit_round.scope_start))
-        .values_list("agency_id", flat=True)
+        .values_list("child_id", "agency_id")
     )
+    for child_id, agency_id in rows:
+        by_child.setdefault(child_id, set()).add(agency_id)
+    return {case.pk: by_child.get(case.child_id, set()) for case in cases}
 
 
 def agency_auditors(agency_ids) -> list[User]:
@@ -339,8 +341,9 @@ def open_round(*, by, audit_round: AuditRound, extra_agencies=()) -> list[AuditF
     extra = {a.pk for a in extra_agencies}
     with transaction.atomic():
         forms = []
+        involved_in = _involved_agency_ids(audit_round, cases)
         for case in cases:
-            involved = _involved_agency_ids(audit_round, case)
+            involved = involved_in[case.pk]
             for agency_id in sorted(involved | extra):
                 forms.append(AuditForm(round=audit_round, case=case, agency_id=agency_id, added_by_lead=agency_id not in involved))
         AuditForm.objects.bulk_create(forms)
