@@ -199,6 +199,7 @@ def test_named_professional_must_work_for_the_agency(partnership):
     assert child.involvements.count() == 1
 
 
+@pytest.mark.finding("F19")
 def test_ending_an_involvement_needs_a_reason_and_shows_on_the_timeline(partnership):
     p = partnership
     child = register_child(by=p.school_lead, make_lead=True)
