@@ -28,7 +28,7 @@ from lantern.partnership.models import AGENCY_CASE_ROLES, AgencyType, Membership
 from lantern.risk.models import ScreeningIndicator
 
 from . import services
-from .models import BusinessKind, DisruptionKind, HandlingCode, LinkType, LocationKind, Node, SourceRecord
+from .models import BusinessKind, DisruptionKind, DisruptionResult, HandlingCode, LinkType, LocationKind, Node, SourceRecord
 from .rules import can_link_child
 
 # The town centre of Brackenford (fictional), and how far its places spread.
@@ -358,18 +358,19 @@ def _disruption(cast: _Cast, rng: random.Random, today: dt.date) -> None:
     """Disruption activity against the people and places, counted for the board (F31)."""
     k = cast.by_key
     days = lambda n: today - dt.timedelta(days=n)  # noqa: E731
-    for key, kind, ago, description, outcome in [
-        ("jay", DisruptionKind.WARNING_NOTICE, 150, "Child abduction warning notice served for a 15-year-old girl.", "Served in person; explained to him."),
-        ("jay", DisruptionKind.ARREST, 40, "Arrested on suspicion of supplying cannabis to children.", "Released under investigation."),
-        ("audi", DisruptionKind.SEIZURE, 40, "Vehicle seized at the arrest: no insurance.", "Crushed after 14 days."),
-        ("dev", DisruptionKind.ARREST, 75, "Arrested at the takeaway for possession with intent to supply.", "Charged."),
-        ("dev", DisruptionKind.CHARGE, 74, "Charged with possession of cannabis with intent to supply.", "Awaiting trial at the Crown Court."),
-        ("takeaway", DisruptionKind.LICENSING, 60, "Premises licence review requested by the police.", "Licence conditions added: CCTV, no under-18s after 22:00."),
-        ("takeaway", DisruptionKind.PREMISES_VISIT, 20, "Joint visit with the licensing officer.", "Staff briefed on the signs of exploitation."),
-        ("taxi", DisruptionKind.LICENSING, 95, "Council suspended a driver's private hire licence.", "Driver dismissed by the operator."),
-        ("hotel", DisruptionKind.PREMISES_VISIT, 30, "Hotel watch visit: guest register checked.", "Manager signed up to the hotel watch scheme."),
-        ("ricky", DisruptionKind.WARNING_NOTICE, 210, "Harbourer warning notice about two children.", "Served."),
-        ("flat", DisruptionKind.SEIZURE, 120, "Drugs warrant: cannabis and cash seized.", "Tenant interviewed under caution."),
-        ("rso", DisruptionKind.ORDER, 300, "Sexual harm prevention order granted at the magistrates' court.", "Order for five years."),
+    for key, kind, ago, description, outcome, result in [
+        ("jay", DisruptionKind.WARNING_NOTICE, 150, "Child abduction warning notice served for a 15-year-old girl.", "Served in person; explained to him.", DisruptionResult.ACHIEVED),
+        ("jay", DisruptionKind.ARREST, 40, "Arrested on suspicion of supplying cannabis to children.", "Released under investigation.", DisruptionResult.AWAITED),
+        ("audi", DisruptionKind.SEIZURE, 40, "Vehicle seized at the arrest: no insurance.", "Crushed after 14 days.", DisruptionResult.ACHIEVED),
+        ("dev", DisruptionKind.ARREST, 75, "Arrested at the takeaway for possession with intent to supply.", "Charged.", DisruptionResult.ACHIEVED),
+        ("dev", DisruptionKind.CHARGE, 74, "Charged with possession of cannabis with intent to supply.", "Awaiting trial at the Crown Court.", DisruptionResult.AWAITED),
+        ("takeaway", DisruptionKind.LICENSING, 60, "Premises licence review requested by the police.", "Licence conditions added: CCTV, no under-18s after 22:00.", DisruptionResult.ACHIEVED),
+        ("takeaway", DisruptionKind.PREMISES_VISIT, 20, "Joint visit with the licensing officer.", "Staff briefed on the signs of exploitation.", DisruptionResult.ACHIEVED),
+        ("taxi", DisruptionKind.LICENSING, 95, "Council suspended a driver's private hire licence.", "Driver dismissed by the operator.", DisruptionResult.ACHIEVED),
+        ("hotel", DisruptionKind.PREMISES_VISIT, 30, "Hotel watch visit: guest register checked.", "Manager signed up to the hotel watch scheme.", DisruptionResult.ACHIEVED),
+        ("ricky", DisruptionKind.WARNING_NOTICE, 210, "Harbourer warning notice about two children.", "Served.", DisruptionResult.ACHIEVED),
+        ("flat", DisruptionKind.SEIZURE, 120, "Drugs warrant: cannabis and cash seized.", "No further action: not enough evidence to charge the tenant.", DisruptionResult.NOT_ACHIEVED),
+        ("rso", DisruptionKind.ORDER, 300, "Sexual harm prevention order granted at the magistrates' court.", "Order for five years.", DisruptionResult.ACHIEVED),
     ]:
-        services.record_disruption(by=_officer(cast, rng), node=k[key].node, kind=kind, happened_on=days(ago), description=description, outcome=outcome)
+        services.record_disruption(by=_officer(cast, rng), node=k[key].node, kind=kind, happened_on=days(ago), description=description, outcome=outcome,
+                                   result=result)

@@ -8,7 +8,7 @@ from lantern.core.forms import GovukDateField, GovukForm
 from lantern.partnership.models import Agency
 
 from .models import (
-    BusinessKind, DisruptionKind, HandlingCode, IntelligenceAssessment, LinkType, LocationKind, SourceEvaluation, SourceRecord,
+    BusinessKind, DisruptionKind, DisruptionResult, HandlingCode, IntelligenceAssessment, LinkType, LocationKind, SourceEvaluation, SourceRecord,
 )
 
 DATE_HINT = "For example, 27 3 2026"
@@ -239,9 +239,17 @@ class BusinessForm(GovukForm):
                                 help_text="The licensing authority, licence numbers and any conditions.")
 
 
+RESULT_CHOICES = [
+    (DisruptionResult.ACHIEVED, "Yes: for example the order was granted, the person was charged or convicted, or the licence was reviewed"),
+    (DisruptionResult.NOT_ACHIEVED, "No: for example no further action, the order was refused, or the person was acquitted"),
+    (DisruptionResult.AWAITED, "Not known yet: the outcome is awaited"),
+]
+
+
 class DisruptionForm(AgencyMixin, GovukForm):
     required_messages = {
         "kind": "Select the kind of disruption", "happened_on": "Enter the date", "description": "Enter what was done",
+        "result": "Select whether it achieved what it set out to, or that the outcome is awaited",
     }
     kind = forms.ChoiceField(label="What was done?", choices=DisruptionKind.choices, widget=forms.RadioSelect)
     happened_on = GovukDateField(label="Date", help_text=DATE_HINT)
@@ -249,6 +257,10 @@ class DisruptionForm(AgencyMixin, GovukForm):
                                   help_text="What was done, by whom and where.")
     outcome = forms.CharField(label="Outcome", widget=forms.Textarea, required=False, max_length=20000,
                               help_text="What came of it, if known: for example, the order was granted for two years.")
+    result = forms.ChoiceField(
+        label="Did it achieve what it set out to?", widget=forms.RadioSelect, choices=RESULT_CHOICES,
+        help_text="Counted for the partnership board, without names.",
+    )
 
     def __init__(self, *args, agency_ids=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)

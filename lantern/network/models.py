@@ -243,6 +243,15 @@ class DisruptionKind(models.TextChoices):
     OTHER = "other", "Other disruption"
 
 
+class DisruptionResult(models.TextChoices):
+    """Whether a disruption achieved what it set out to, counted for the board (F31). Blank: not
+    recorded (every disruption recorded before the question was asked)."""
+
+    ACHIEVED = "achieved", "Achieved"
+    NOT_ACHIEVED = "not_achieved", "Not achieved"
+    AWAITED = "awaited", "Outcome awaited"
+
+
 class Disruption(CaseRecord):
     """Disruption activity against a person, location or business (F31)."""
 
@@ -252,6 +261,7 @@ class Disruption(CaseRecord):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     description = models.TextField()
     outcome = models.TextField(blank=True)
+    result = models.CharField(max_length=16, choices=DisruptionResult.choices, blank=True, help_text="Blank: not recorded.")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 

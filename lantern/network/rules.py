@@ -7,12 +7,14 @@
   concern, the person's name and what agencies must do: not the intelligence behind it.
 - Anyone who works with a child can record a link from that child, and a person of concern to
   link them to.
+- Board members, with the police and the hub, see the counts of disruption (F31): kinds,
+  outcomes and what it was against, never a name.
 """
 
 import rules
 
 from lantern.children.rules import agency_involved, is_partnership_wide
-from lantern.partnership.models import AgencyType
+from lantern.partnership.models import AgencyType, Role
 
 
 @rules.predicate
@@ -27,5 +29,13 @@ def sees_intelligence(user) -> bool:
     ).exists()
 
 
+@rules.predicate
+def is_board_member(user) -> bool:
+    return bool(user.is_authenticated and Role.BOARD_MEMBER in user.access.roles)
+
+
 can_link_child = agency_involved | is_partnership_wide
+# The counts of disruption, without a name in them, for the board (F31): board members, the police and the hub.
+sees_disruption_summary = is_board_member | sees_intelligence
 rules.add_perm("network.see_intelligence", sees_intelligence)
+rules.add_perm("network.see_disruption_summary", sees_disruption_summary)

@@ -14,8 +14,8 @@ from django.http import Http404
 
 from lantern.children.models import Child
 
-from .models import Disruption, Link, NetworkAccess, Node, NodeKind, PersonOfConcern
-from .rules import sees_intelligence
+from .models import Disruption, DisruptionKind, DisruptionResult, Link, NetworkAccess, Node, NodeKind, PersonOfConcern
+from .rules import sees_disruption_summary, sees_intelligence
 
 # Access -----------------------------------------------------------------------------------------
 
@@ -346,8 +346,63 @@ def profile(node: Node) -> dict:
 
 
 def disruption_counts(*, since: dt.date, until: dt.date) -> list[tuple[str, int]]:
-    """Disruption activity by kind in a period, for the board (F31). One query."""
-    from .models import DisruptionKind
-
+    """Disruption activity by kind in a period (F31). One query."""
     rows = dict(Disruption.objects.filter(happened_on__range=(since, until)).values_list("kind").annotate(n=Count("pk")))
     return [(label, rows.get(value, 0)) for value, label in DisruptionKind.choices]
+
+
+# What disruption was against, in the board's words, and the outcomes counted (blank: not recorded).
+TARGETS = [(NodeKind.PERSON, "Persons"), (NodeKind.LOCATION, "Locations"), (NodeKind.BUSINESS, "Businesses"), (NodeKind.VEHICLE, "Vehicles")]
+RESULTS = [*DisruptionResult.choices, ("", "Outcome not recorded")]
+
+
+@dataclass
+class DisruptionRow:
+    kind: str
+    label: str
+    against: list  # a count for each of TARGETS
+    results: list  # a count for each of RESULTS
+    total: int
+
+
+@dataclass
+class DisruptionSummary:
+    since: dt.date
+    until: dt.date
+    rows: list  # one per kind of disruption, then the total
+    total: DisruptionRow
+    disrupted: list  # (target label, how many different records of that kind had any disruption)
+    targets: list = field(default_factory=lambda: [label for _, label in TARGETS])
+    results: list = field(default_factory=lambda: [label for _, label in RESULTS])
+
+
+def disruption_summary(user, *, since: dt.date, until: dt.date) -> DisruptionSummary:
+    """Disruption in a period for the board (F31): counts by kind of disruption, by what it was
+    against (persons, locations, businesses, vehicles) and by outcome, and how many different
+    persons, places and businesses were disrupted. Counts only, never a name: for board members,
+    the police and the hub; "not found" to anyone else. Two queries."""
+    if not user.is_authenticated or not sees_disruption_summary(user):
+        raise Http404("Not found")
+    in_period = Disruption.objects.filter(happened_on__range=(since, until))
+    cells = in_period.values_list("kind", "node__kind", "result").annotate(n=Count("pk")).order_by()
+    counts: dict[tuple, int] = defaultdict(int)
+    for kind, target, result, n in cells:
+        counts[(kind, target, result)] += n
+    target_keys = [value for value, _ in TARGETS]
+    result_keys = [value for value, _ in RESULTS]
+
+    def row(kind, label, matches) -> DisruptionRow:
+        mine = {key: n for key, n in counts.items() if matches(key[0])}
+        return DisruptionRow(
+            kind=kind, label=label,
+            against=[sum(n for (_, t, _), n in mine.items() if t == target) for target in target_keys],
+            results=[sum(n for (_, _, r), n in mine.items() if (r or "") == result) for result in result_keys],
+            total=sum(mine.values()),
+        )
+
+    rows = [row(value, label, lambda k, value=value: k == value) for value, label in DisruptionKind.choices]
+    disrupted = dict(in_period.values_list("node__kind").annotate(n=Count("node", distinct=True)).order_by())
+    return DisruptionSummary(
+        since=since, until=until, rows=rows, total=row("", "All disruption", lambda k: True),
+        disrupted=[(label, disrupted.get(value, 0)) for value, label in TARGETS],
+    )

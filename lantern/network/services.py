@@ -15,7 +15,7 @@ from lantern.core.dates import local_today
 from lantern.partnership.models import Agency
 
 from .models import (
-    Business, BusinessKind, Disruption, DisruptionKind, HandlingCode, IntelligenceAssessment, Link, LinkType, Location, LocationKind,
+    Business, BusinessKind, Disruption, DisruptionKind, DisruptionResult, HandlingCode, IntelligenceAssessment, Link, LinkType, Location, LocationKind,
     Node, NodeKind, PersonOfConcern, SourceEvaluation, SourceRecord, Vehicle,
 )
 from .rules import can_link_child, sees_intelligence
@@ -221,7 +221,9 @@ def end_link(*, by, link: Link, reason: str) -> Link:
 
 @transaction.atomic
 def record_disruption(*, by, node: Node, kind: str, happened_on: dt.date | None, description: str, outcome: str = "",
-                      agency: Agency | None = None) -> Disruption:
+                      result: str = "", agency: Agency | None = None) -> Disruption:
+    """Disruption against a person, place, vehicle or business, with whether it achieved what it
+    set out to (`result`: blank when not recorded), counted for the board (F31)."""
     _intelligence(by, "record disruption")
     errors = {}
     if node.kind == NodeKind.CHILD:
@@ -234,7 +236,9 @@ def record_disruption(*, by, node: Node, kind: str, happened_on: dt.date | None,
         errors["happened_on"] = "The date must be today or in the past"
     if not _text(description):
         errors["description"] = "Enter what was done"
+    if result and result not in DisruptionResult.values:
+        errors["result"] = "Choose whether it achieved what it set out to"
     if errors:
         raise ValidationError(errors)
     return Disruption.objects.create(node=node, kind=kind, happened_on=happened_on, agency=_acting_agency(by, agency),
-                                     description=_text(description), outcome=_text(outcome), recorded_by=by)
+                                     description=_text(description), outcome=_text(outcome), result=result or "", recorded_by=by)

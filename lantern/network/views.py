@@ -180,7 +180,7 @@ def record_disruption(request, node_id: int):
         data = form.cleaned_data
         if run_service(form, lambda: services.record_disruption(
             by=request.user, node=node, kind=data["kind"], happened_on=data["happened_on"], description=data["description"],
-            outcome=data["outcome"], agency=data.get("source_agency"),
+            outcome=data["outcome"], result=data["result"], agency=data.get("source_agency"),
         )) is not None:
             messages.success(request, "The disruption has been recorded")
             return redirect("network:profile", node.pk)
@@ -456,7 +456,7 @@ def hotspots(request):
     _intelligence(request)
     form, since, until = _period(request)
     rows = _hotspot_rows(since, until)
-    query = f"since_0={since.day}&since_1={since.month}&since_2={since.year}&until_0={until.day}&until_1={until.month}&until_2={until.year}"
+    query = _period_query(since, until)
     if not form.is_bound:
         form = PeriodForm(initial={"since": since, "until": until})
     return render(request, "network/hotspots.html", {
@@ -498,3 +498,37 @@ def hotspots_geojson(request):
     response["Content-Disposition"] = f'attachment; filename="hotspots-{since:%Y-%m-%d}-to-{until:%Y-%m-%d}.geojson"'
     return response
 
+
+
+# Disruption for the board (F31) ----------------------------------------------------------------------
+
+
+def _period_query(since: dt.date, until: dt.date) -> str:
+    return f"since_0={since.day}&since_1={since.month}&since_2={since.year}&until_0={until.day}&until_1={until.month}&until_2={until.year}"
+
+
+@login_required
+def disruption(request):
+    """The disruption of a period counted for the board: no names, only counts (board members,
+    the police and the hub; "not found" to anyone else)."""
+    form, since, until = _period(request)
+    summary = selectors.disruption_summary(request.user, since=since, until=until)
+    if not form.is_bound:
+        form = PeriodForm(initial={"since": since, "until": until})
+    return render(request, "network/disruption.html", {
+        "form": form, "summary": summary, "query": _period_query(since, until), "sees_intelligence": user_sees_intelligence(request.user),
+    })
+
+
+@login_required
+def disruption_csv(request):
+    """The same counts as the page, as a spreadsheet: one row for each kind of disruption and a total row."""
+    _form, since, until = _period(request)
+    summary = selectors.disruption_summary(request.user, since=since, until=until)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="disruption-{since:%Y-%m-%d}-to-{until:%Y-%m-%d}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["kind of disruption", *(f"against {t.lower()}" for t in summary.targets), *(r.lower() for r in summary.results), "total"])
+    for row in [*summary.rows, summary.total]:
+        writer.writerow([row.label, *row.against, *row.results, row.total])
+    return response
