@@ -8,11 +8,13 @@ with, the persons of concern the child is linked to, by name, and what agencies 
 import datetime as dt
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Count, Q
 from django.http import Http404
 
-from lantern.children.models import Child
+from lantern.children.models import AccessPurpose, Child
+from lantern.children.services import log_child_reads
 
 from .models import Disruption, DisruptionKind, DisruptionResult, Link, NetworkAccess, Node, NodeKind, PersonOfConcern
 from .rules import sees_disruption_summary, sees_intelligence
@@ -32,6 +34,37 @@ def access_node(user, node_id, *, path: str = "") -> Node:
         raise Http404("Not found")
     NetworkAccess.objects.create(node=node, user=user, path=path[:300], full_intelligence=True)
     return node
+
+
+class Shown(NamedTuple):
+    """A record shown on a page, for `log_reads`, when its node is not at hand."""
+
+    pk: int
+    kind: str
+    child_id: int | None = None
+
+
+def log_reads(user, nodes, *, path: str = "", purpose: str = AccessPurpose.PAGE, exclude: int | None = None) -> None:
+    """Log a read of every record a page or download shows: each child's in the children's access
+    log (as every read of a child's record is), each person's, place's, vehicle's or business's in
+    the network's. Two inserts at most, whatever the number shown. `nodes`: nodes, or anything
+    with their `pk`, `kind` and `child_id`; `exclude`: a node whose read is already logged (the
+    centre of a network view)."""
+    if not user.is_authenticated:
+        return
+    children, others, seen = [], [], set()
+    for node in nodes:
+        if node.pk == exclude or node.pk in seen:
+            continue
+        seen.add(node.pk)
+        if node.kind == NodeKind.CHILD:
+            children.append(Child(pk=node.child_id))
+        else:
+            others.append(NetworkAccess(node_id=node.pk, user=user, path=path[:300], full_intelligence=True))
+    if children:
+        log_child_reads(user=user, children=children, purpose=purpose, path=path)
+    if others:
+        NetworkAccess.objects.bulk_create(others, batch_size=2000)
 
 
 def live_links() -> "Link.objects":

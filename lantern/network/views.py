@@ -325,6 +325,8 @@ def _graph_page(request, *, centre: Node | None, title: str, caption: str, back_
             grades=set(filters.get("grades") or ()) or None,
         )
         node_rows, link_rows, truncated = graph.nodes, graph.links, graph.truncated
+        # The centre's read is logged already (the child's by access_child, a record's by access_node).
+        selectors.log_reads(request.user, node_rows, path=request.path, exclude=centre.pk)
     else:  # a child with no links yet
         node_rows, link_rows, truncated = [], [], False
     nodes = [
@@ -381,7 +383,10 @@ def child_view(request, child_id: int):
 @login_required
 def shared(request):
     _intelligence(request)
-    return render(request, "network/shared.html", {"shared": selectors.shared_persons()})
+    found = selectors.shared_persons()
+    selectors.log_reads(request.user, [selectors.Shown(s.person.node_id, NodeKind.PERSON) for s in found] + [n for s in found for n in s.children],
+                        path=request.path)
+    return render(request, "network/shared.html", {"shared": found})
 
 
 @login_required
@@ -392,6 +397,7 @@ def groups(request):
     with_places = request.GET.get("places") == "1"
     through = {NodeKind.PERSON, NodeKind.VEHICLE} | ({NodeKind.LOCATION, NodeKind.BUSINESS} if with_places else set())
     found = selectors.groups_of_children(through=through)
+    selectors.log_reads(request.user, [node for group in found for node in group.nodes], path=request.path)
     paths = []
     for group in found:
         pairs = []
@@ -436,9 +442,12 @@ def _place(node: Node):
     return getattr(node, "location", None) if node.kind == NodeKind.LOCATION else getattr(node, "business", None)
 
 
-def _hotspot_rows(since, until) -> list[dict]:
+def _hotspot_rows(request, since, until, *, purpose=AccessPurpose.PAGE) -> list[dict]:
+    """The ranked places, with the read of each logged."""
     rows = []
-    for rank, spot in enumerate(selectors.hotspots(since=since, until=until), start=1):
+    spots = selectors.hotspots(since=since, until=until)
+    selectors.log_reads(request.user, [spot.node for spot in spots], path=request.get_full_path(), purpose=purpose)
+    for rank, spot in enumerate(spots, start=1):
         place = _place(spot.node)
         latitude = getattr(place, "latitude", None)
         longitude = getattr(place, "longitude", None)
@@ -455,7 +464,7 @@ def _hotspot_rows(since, until) -> list[dict]:
 def hotspots(request):
     _intelligence(request)
     form, since, until = _period(request)
-    rows = _hotspot_rows(since, until)
+    rows = _hotspot_rows(request, since, until)
     query = _period_query(since, until)
     if not form.is_bound:
         form = PeriodForm(initial={"since": since, "until": until})
@@ -473,7 +482,7 @@ def hotspots_csv(request):
     response["Content-Disposition"] = f'attachment; filename="hotspots-{since:%Y-%m-%d}-to-{until:%Y-%m-%d}.csv"'
     writer = csv.writer(response)
     writer.writerow(["rank", "name", "kind", "address", "latitude", "longitude", "children", "episodes", "recent_links"])
-    for row in _hotspot_rows(since, until):
+    for row in _hotspot_rows(request, since, until, purpose=AccessPurpose.EXPORT):
         writer.writerow([row["rank"], row["name"], row["kind"], row["address"], "" if row["latitude"] is None else row["latitude"],
                          "" if row["longitude"] is None else row["longitude"], row["children"], row["episodes"], row["recent_links"]])
     return response
@@ -491,7 +500,7 @@ def hotspots_geojson(request):
             "properties": {"rank": row["rank"], "name": row["name"], "kind": row["kind"], "children": row["children"],
                            "episodes": row["episodes"], "recent_links": row["recent_links"]},
         }
-        for row in _hotspot_rows(since, until) if row["has_coordinates"]
+        for row in _hotspot_rows(request, since, until, purpose=AccessPurpose.EXPORT) if row["has_coordinates"]
     ]
     response = JsonResponse({"type": "FeatureCollection", "features": features}, json_dumps_params={"indent": 1})
     response["Content-Type"] = "application/geo+json"
