@@ -1,13 +1,14 @@
 """Rules of the standards engine that watch plans: a child at risk with no plan (F05), a review
 overdue (F15), a plan with incomplete actions (F14), a plan for a child at medium or high risk
-with no contingency (F16), and a service the plan relies on that has not started (F21)."""
+with no contingency (F16), indicators of the latest screenings with no action against them
+(F17), and a service the plan relies on that has not started (F21)."""
 
 import datetime as dt
 
 from django.db.models import Exists, Min, OuterRef, Q
 
 from lantern.core.dates import long_date
-from lantern.risk.models import EXPLOITATION_KINDS, Level
+from lantern.risk.models import EXPLOITATION_KINDS, Level, Screening, ScreeningIndicator
 from lantern.risk.selectors import current_decisions
 from lantern.standards.models import Severity
 from lantern.standards.registry import AlertSpec, rule
@@ -74,6 +75,46 @@ def contingency_missing(today):
         yield AlertSpec(key=f"plan:{pk}", child_id=child_id,
                         message="The child is at medium or high risk and the plan says nothing about what to do if the risk rises. "
                         "Add a contingency with an owner.")
+
+
+@rule(id="F17.indicators-without-action", finding="F17", title="Indicators with no action in the plan")
+def indicators_without_action(today):
+    """An active plan of an open child with indicators, seen in the latest screening by each
+    agency, that no action of the plan addresses (an action no longer needed does not count).
+    The same test as the plan's quality check. Three queries, whatever the number of children."""
+    plans = dict(Plan.objects.filter(status=PlanStatus.ACTIVE, child__closed_at__isnull=True).values_list("child_id", "pk"))
+    if not plans:
+        return
+    active = Plan.objects.filter(child=OuterRef("screening__child"), status=PlanStatus.ACTIVE, child__closed_at__isnull=True)
+    later = Screening.objects.filter(child=OuterRef("screening__child"), agency=OuterRef("screening__agency")).filter(
+        Q(screened_at__gt=OuterRef("screening__screened_at")) | Q(screened_at=OuterRef("screening__screened_at"), pk__gt=OuterRef("screening_id"))
+    )
+    seen: dict[int, dict[str, str]] = {}
+    rows = (
+        ScreeningIndicator.objects.filter(Exists(active)).exclude(Exists(later))
+        .order_by("screening__child_id", "indicator_id", "-screening__screened_at")
+        .values_list("screening__child_id", "indicator_id", "wording")
+    )
+    for child_id, indicator_id, wording in rows:
+        seen.setdefault(child_id, {}).setdefault(indicator_id, wording)
+    addressed: dict[int, set[str]] = {}
+    actions = (
+        PlanAction.objects.filter(plan__status=PlanStatus.ACTIVE, plan__child__closed_at__isnull=True)
+        .exclude(status=ActionStatus.NOT_NEEDED).values_list("plan__child_id", "indicator_ids")
+    )
+    for child_id, indicator_ids in actions:
+        addressed.setdefault(child_id, set()).update(indicator_ids or [])
+    for child_id in sorted(seen):
+        missing = [wording for indicator_id, wording in seen[child_id].items() if indicator_id not in addressed.get(child_id, set())]
+        if not missing or child_id not in plans:
+            continue
+        listed = "; ".join(missing[:3]) + (f"; and {len(missing) - 3} more" if len(missing) > 3 else "")
+        yield AlertSpec(
+            key=f"plan:{plans[child_id]}", child_id=child_id,
+            message=f"{len(missing)} indicator{'s' if len(missing) != 1 else ''} from the latest screenings "
+            f"{'have' if len(missing) != 1 else 'has'} no action against {'them' if len(missing) != 1 else 'it'} in the plan: {listed}. "
+            "Add an action that addresses each one.",
+        )
 
 
 @rule(id="F21.service-not-started", finding="F21", title="A service the plan relies on has not started")
