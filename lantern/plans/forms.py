@@ -161,13 +161,14 @@ class LinkPlanForm(GovukForm):
         "kind": "Select the kind of plan",
         "agency": "Select the agency that owns the plan",
         "owner_name": "Enter who owns the plan",
+        "next_review_on": "Enter the date of the plan's next review. Ask its owner if you do not know it",
     }
     kind = forms.ChoiceField(label="What kind of plan is it?", choices=LinkedPlanKind.choices, widget=forms.RadioSelect)
     agency = forms.ModelChoiceField(label="Agency that owns it", queryset=Agency.objects.none(), empty_label="Select an agency")
     owner_name = forms.CharField(label="Who owns it?", max_length=200, help_text="The name and role of the person responsible for the plan.")
     reference = forms.CharField(label="Reference", max_length=100, required=False, help_text="The plan's reference in the agency's own system.")
-    next_review_on = GovukDateField(label="Date of its next review", required=False,
-                                    help_text="The plan is reviewed with this one where it can be. For example, 27 3 2026")
+    next_review_on = GovukDateField(label="Date of its next review",
+                                    help_text="This plan is reviewed with it where it can be. For example, 27 3 2026")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,7 +223,6 @@ class EndForm(GovukForm):
     required_messages = {
         "kind": "Select whether the child steps down to another plan or their record closes",
         "reason": "Enter why",
-        "persons_of_concern": "Say which persons of concern are linked to the child's record, or that there are none",
         "childs_views": "Enter the child's views. If the child would not give them, say so and why",
         "family_views": "Enter the family's views. If they were not sought, say why",
         "rereferral_triggers": "Enter what should bring the child back to the partnership's attention",
@@ -234,9 +234,11 @@ class EndForm(GovukForm):
         label="How the remaining actions were completed or handed on", widget=forms.Textarea, max_length=20000, required=False,
         help_text="Every action must be done, handed on or no longer needed first.",
     )
+    persons_confirmed = forms.BooleanField(label="I have checked the persons of concern linked to the child's record", required=False)
+    persons_seen = forms.CharField(widget=forms.HiddenInput, required=False)
     persons_of_concern = forms.CharField(
-        label="Persons of concern and how they are linked", widget=forms.Textarea, max_length=20000,
-        help_text="Who is linked to the child's record, and how, so that they are not lost when the record ends. If there are none, say so.",
+        label="Notes on the persons of concern (optional)", widget=forms.Textarea, max_length=20000, required=False,
+        help_text="For example, what the police know that is not linked yet, or who was told.",
     )
     childs_views = forms.CharField(label="The child's views", widget=forms.Textarea, max_length=20000)
     family_views = forms.CharField(label="The family's views", widget=forms.Textarea, max_length=20000)
@@ -249,15 +251,28 @@ class EndForm(GovukForm):
     no_further_work = forms.BooleanField(label="No agency continues any work", required=False,
                                          help_text="Only when closing the record and no plan continues.")
 
-    def __init__(self, *args, linked, **kwargs):
+    def __init__(self, *args, linked, persons, **kwargs):
+        kwargs.setdefault("initial", {})["persons_seen"] = ",".join(str(pk) for pk in sorted({row.node.pk for row in persons}))
         super().__init__(*args, **kwargs)
+        if not persons:
+            self.fields["persons_confirmed"].label = "No persons of concern are known"
+            self.fields["persons_confirmed"].help_text = "If the child is known to be in contact with anyone who may harm them, link them to the child first."
+        else:
+            self.fields["persons_confirmed"].help_text = "They are listed above. If anyone else is known, link them to the child first."
         field = self.fields["continuing_plan"]
         field.queryset = LinkedPlan.objects.filter(pk__in=[lp.pk for lp in linked]).select_related("agency").order_by("kind", "id")
         field.label_from_instance = lambda lp: f"{lp.get_kind_display()}: {lp.agency.name}, {lp.owner_name}"
+
+    def clean_persons_seen(self) -> list[int]:
+        value = self.cleaned_data.get("persons_seen") or ""
+        try:
+            return [int(part) for part in value.split(",") if part.strip()]
+        except ValueError:
+            return [-1]  # tampered with: the service asks for the persons to be checked again
 
     def ending_data(self) -> dict:
         data = self.cleaned_data
         return {key: data.get(key) for key in (
             "kind", "reason", "actions_note", "persons_of_concern", "childs_views", "family_views", "rereferral_triggers",
-            "continuing_plan",
-        )} | {"no_further_work": bool(data.get("no_further_work"))}
+            "continuing_plan", "persons_seen",
+        )} | {"no_further_work": bool(data.get("no_further_work")), "persons_confirmed": bool(data.get("persons_confirmed"))}

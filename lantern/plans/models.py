@@ -234,7 +234,12 @@ class Ending(CaseRecord):
     decided_at = models.DateTimeField()
     reason = models.TextField()
     actions_note = models.TextField("How the remaining actions were completed or handed on", blank=True)
-    persons_of_concern = models.TextField("Persons of concern and how they are linked")
+    persons_of_concern = models.TextField("Notes on the persons of concern", blank=True)
+    # The persons of concern linked to the child in the network when the decision was made, as the
+    # worker confirmed them (F41, F02): [{"node_id", "name", "link"}]. Empty with
+    # `no_persons_known` when the worker confirmed that none are known.
+    linked_persons = models.JSONField(default=list, blank=True)
+    no_persons_known = models.BooleanField(default=False)
     childs_views = models.TextField("The child's views")
     family_views = models.TextField("The family's views")
     rereferral_triggers = models.TextField("What should bring the child back")

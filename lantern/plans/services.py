@@ -311,8 +311,10 @@ def add_cover(
 
 @transaction.atomic
 def link_plan(
-    *, by, plan: Plan, kind: str, agency: Agency | None, owner_name: str, reference: str = "", next_review_on: dt.date | None = None,
+    *, by, plan: Plan, kind: str, agency: Agency | None, owner_name: str, next_review_on: dt.date | None, reference: str = "",
 ) -> LinkedPlan:
+    """Link another plan for the child (F13): who owns it and when it is next reviewed are both
+    needed, so that this plan can be reviewed with it (F15)."""
     _may_work(by, plan.child)
     _live(plan)
     errors = {}
@@ -322,8 +324,10 @@ def link_plan(
         errors["agency"] = "Choose the agency that owns the plan"
     if not _text(owner_name):
         errors["owner_name"] = "Enter who owns the plan"
-    if next_review_on is not None and next_review_on < local_today():
-        errors["next_review_on"] = "The next review must be today or later"
+    if next_review_on is None:
+        errors["next_review_on"] = "Enter the date of the plan's next review. Ask its owner if you do not know it"
+    elif next_review_on < local_today():
+        errors["next_review_on"] = "The date of the next review must be today or in the future"
     if errors:
         raise ValidationError(errors)
     linked = LinkedPlan.objects.create(plan=plan, kind=kind, agency=agency, owner_name=_text(owner_name), reference=_text(reference),
@@ -439,14 +443,31 @@ def review_plan(
 # Step-down and closure (F41, F05) ---------------------------------------------------------------
 
 
+def linked_persons_of_concern(user, child: Child) -> list:
+    """The persons of concern linked to the child in the network now, one row per live link
+    (`node`, `link`, `guidance`), as the network shows them to `user` on the child's page (F02,
+    F41). Two queries."""
+    from lantern.network.models import NodeKind
+    from lantern.network.selectors import child_links_section
+
+    return [row for row in child_links_section(user, child)["links"] if row.node.kind == NodeKind.PERSON]
+
+
 @transaction.atomic
 def end_plan(
-    *, by, child: Child, kind: str, reason: str, persons_of_concern: str, childs_views: str, family_views: str,
-    rereferral_triggers: str, actions_note: str = "", continuing_plan: LinkedPlan | None = None, no_further_work: bool = False,
+    *, by, child: Child, kind: str, reason: str, childs_views: str, family_views: str, rereferral_triggers: str,
+    persons_confirmed: bool = False, persons_seen: Iterable[int] | None = None, persons_of_concern: str = "",
+    actions_note: str = "", continuing_plan: LinkedPlan | None = None, no_further_work: bool = False,
 ) -> Ending:
     """Step a child down to another plan, or close their record, with the transition checklist
     kept beside it (F41). Every action must be done, handed on or no longer needed first; the
-    plan under which any remaining work continues is named (F05)."""
+    plan under which any remaining work continues is named (F05).
+
+    The persons of concern are those linked to the child in the network: the worker confirms
+    them (`persons_confirmed`), or, when none is linked, confirms that none are known. They are
+    kept with the decision. `persons_seen` (the ids of the persons shown to the worker) is
+    compared with the links as they are now, so a link added or ended meanwhile is not
+    confirmed unseen. `persons_of_concern` is free text for notes."""
     if by is None or not by.is_authenticated or not can_end_plan(by, child):
         raise PermissionDenied("Only the exploitation hub, a meeting chair or a manager of an agency working with the child can do this.")
     Child.objects.select_for_update().filter(pk=child.pk).values_list("pk", flat=True).first()
@@ -461,13 +482,22 @@ def end_plan(
         errors["kind"] = "The child has no plan to step down from"
     for field, value, message in (
         ("reason", reason, "Enter why"),
-        ("persons_of_concern", persons_of_concern, "Say which persons of concern are linked to the child's record, or that there are none"),
         ("childs_views", childs_views, "Enter the child's views. If the child would not give them, say so and why"),
         ("family_views", family_views, "Enter the family's views. If they were not sought, say why"),
         ("rereferral_triggers", rereferral_triggers, "Enter what should bring the child back to the partnership's attention"),
     ):
         if not _text(value):
             errors[field] = message
+    persons = linked_persons_of_concern(by, child)
+    linked_ids = sorted({row.node.pk for row in persons})
+    if persons_seen is not None and sorted(set(persons_seen)) != linked_ids:
+        errors["persons_confirmed"] = ("The persons of concern linked to the child have changed since you opened this page. "
+                                       "Check them again and confirm")
+    elif not persons_confirmed:
+        errors["persons_confirmed"] = (
+            "Confirm that you have checked the persons of concern linked to the child's record" if persons
+            else "Confirm that no persons of concern are known. If any are, link them to the child first"
+        )
     if plan is not None:
         open_actions = list(plan.actions.filter(status=ActionStatus.OPEN).order_by("due_on", "id"))
         if open_actions:
@@ -485,6 +515,8 @@ def end_plan(
     ending = Ending.objects.create(
         plan=plan, child=child, kind=kind, decided_by=by, decided_at=now, reason=_text(reason), actions_note=_text(actions_note),
         persons_of_concern=_text(persons_of_concern), childs_views=_text(childs_views), family_views=_text(family_views),
+        linked_persons=[{"node_id": row.node.pk, "name": row.node.label, "link": row.link.get_link_type_display()} for row in persons],
+        no_persons_known=not persons,
         rereferral_triggers=_text(rereferral_triggers), continuing_plan=continuing_plan, no_further_work=no_further_work and continuing_plan is None,
     )
     if plan is not None:

@@ -19,6 +19,7 @@ from lantern.children.selectors import access_child
 from lantern.core.concurrency import CONCURRENT_EDIT_MESSAGE
 from lantern.core.dates import local_today
 from lantern.core.views import run_service
+from lantern.network.rules import sees_intelligence
 
 from . import selectors, services
 from .conf import plan_review_months
@@ -338,7 +339,8 @@ def end_plan(request, child_id: int):
     if child.closed_at is not None:
         return _back(child)
     plan = selectors.live_plan(child)
-    form = EndForm(request.POST or None, linked=selectors.current_linked_plans(plan))
+    persons = services.linked_persons_of_concern(request.user, child)
+    form = EndForm(request.POST or None, linked=selectors.current_linked_plans(plan), persons=persons)
     if request.method == "POST" and form.is_valid():
         ending = run_service(form, lambda: services.end_plan(by=request.user, child=child, **form.ending_data()))
         if ending is not None:
@@ -349,4 +351,5 @@ def end_plan(request, child_id: int):
                 messages.success(request, f"{child.display_name}'s record is closed. Everyone working with them has been told")
             return _back(child)
     return _form_page(request, form, child, heading="Step down or close", button="Save and end the plan", template="plans/end.html",
-                      plan=plan, open_actions=selectors.open_actions(plan), warning=True)
+                      plan=plan, open_actions=selectors.open_actions(plan), warning=True, persons=persons,
+                      sees_intelligence=bool(sees_intelligence(request.user)))

@@ -128,6 +128,29 @@ def test_linked_plans_set_the_review_date_and_an_overdue_review_alerts(partnersh
     assert _open(Alert.objects, "F15.plan-review-overdue").filter(key=f"plan:{plan.pk}").exists()
 
 
+@pytest.mark.finding("F13")
+def test_a_linked_plan_needs_its_owner_and_next_review_date_and_bad_input_changes_nothing(partnership, child):
+    p = partnership
+    plan = services.start_plan(by=p.social_worker, child=child)
+    events = TimelineEvent.objects.filter(child=child).count()
+    with pytest.raises(ValidationError) as error:
+        services.link_plan(by=p.social_worker, plan=plan, kind=LinkedPlanKind.CHILD_PROTECTION, agency=p.social_care, owner_name="  ",
+                           next_review_on=None)
+    assert error.value.message_dict == {
+        "owner_name": ["Enter who owns the plan"],
+        "next_review_on": ["Enter the date of the plan's next review. Ask its owner if you do not know it"],
+    }
+    with pytest.raises(ValidationError) as error:
+        services.link_plan(by=p.social_worker, plan=plan, kind=LinkedPlanKind.CHILD_PROTECTION, agency=p.social_care,
+                           owner_name="Sally Worker", next_review_on=local_today() - dt.timedelta(days=1))
+    assert error.value.message_dict == {"next_review_on": ["The date of the next review must be today or in the future"]}
+    assert not plan.linked_plans.exists()
+    assert TimelineEvent.objects.filter(child=child).count() == events
+    linked = services.link_plan(by=p.social_worker, plan=plan, kind=LinkedPlanKind.CHILD_PROTECTION, agency=p.social_care,
+                                owner_name="Sally Worker", next_review_on=local_today())
+    assert (linked.owner_name, linked.next_review_on) == ("Sally Worker", local_today())
+
+
 @pytest.mark.finding("F39")
 def test_each_review_records_the_childs_words_and_the_familys_views(partnership, child):
     p = partnership
@@ -190,7 +213,7 @@ def test_two_agencies_editing_the_plan_at_once_lose_nothing(partnership, child):
 def test_stepping_down_and_closing_need_the_checklist(partnership, child):
     p = partnership
     plan = active_plan(by=p.social_worker, child=child, owner=p.social_worker, agency=p.social_care)
-    checklist = dict(reason="Risk reduced over three reviews", persons_of_concern="None named in her records",
+    checklist = dict(reason="Risk reduced over three reviews", persons_confirmed=True, persons_of_concern="None named in her records",
                      childs_views="I don't need all these people now", family_views="Mum agrees", rereferral_triggers="Any missing episode")
     with pytest.raises(PermissionDenied):
         services.end_plan(by=p.social_worker, child=child, kind=EndingKind.STEP_DOWN, **checklist)  # a practitioner cannot
@@ -200,7 +223,8 @@ def test_stepping_down_and_closing_need_the_checklist(partnership, child):
     assert "1 action is still open" in error.value.message_dict["actions"][0]
 
     services.finish_action(by=p.social_worker, action=plan.actions.get(), status=ActionStatus.HANDED_ON, evidence="To the early help worker")
-    early_help = services.link_plan(by=p.social_worker, plan=plan, kind=LinkedPlanKind.EARLY_HELP, agency=p.school, owner_name="Early help lead")
+    early_help = services.link_plan(by=p.social_worker, plan=plan, kind=LinkedPlanKind.EARLY_HELP, agency=p.school, owner_name="Early help lead",
+                                    next_review_on=local_today() + dt.timedelta(days=30))
     ending = services.end_plan(by=p.social_care_manager, child=child, kind=EndingKind.STEP_DOWN, continuing_plan=early_help, **checklist)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.STEPPED_DOWN and ending.continuing_plan == early_help
@@ -221,3 +245,42 @@ def test_stepping_down_and_closing_need_the_checklist(partnership, child):
     assert child.closed_at is not None
     run_scan()
     assert not _open(Alert.objects, "F05.no-plan").filter(child=child).exists()  # closed records are not watched
+
+
+@pytest.mark.finding("F41")
+@pytest.mark.finding("F02")
+def test_the_checklist_confirms_the_persons_of_concern_actually_linked_to_the_child(partnership, child):
+    from lantern.network import services as network
+    from lantern.network.models import LinkType
+
+    p = partnership
+    plan = active_plan(by=p.social_worker, child=child, owner=p.social_worker, agency=p.social_care)
+    services.finish_action(by=p.social_worker, action=plan.actions.get(), status=ActionStatus.DONE, evidence="Visits held")
+    checklist = dict(reason="Risk reduced", childs_views="I'm fine now", family_views="Mum agrees", rereferral_triggers="Any missing episode",
+                     no_further_work=True)
+    # No one linked: the worker must say that no one is known (or link them first).
+    with pytest.raises(ValidationError) as error:
+        services.end_plan(by=p.hub, child=child, kind=EndingKind.CLOSE, persons_of_concern="Nothing to add", **checklist)
+    assert error.value.message_dict["persons_confirmed"] == [
+        "Confirm that no persons of concern are known. If any are, link them to the child first"]
+
+    # The school links a man she is seen with; the hub's closure page was opened before that.
+    person = network.record_person(by=p.police_officer, name="Dev Madeup", guidance="Tell the police if they are seen together")
+    network.link(by=p.school_lead, a=network.node_for_child(child), b=person.node, link_type=LinkType.SEEN_WITH,
+                 source_evaluation="2", intelligence_assessment="C")
+    with pytest.raises(ValidationError) as error:
+        services.end_plan(by=p.hub, child=child, kind=EndingKind.CLOSE, persons_confirmed=True, persons_seen=[], **checklist)
+    assert "have changed since you opened this page" in error.value.message_dict["persons_confirmed"][0]
+    with pytest.raises(ValidationError) as error:
+        services.end_plan(by=p.hub, child=child, kind=EndingKind.CLOSE, persons_seen=[person.node.pk], **checklist)
+    assert error.value.message_dict["persons_confirmed"] == [
+        "Confirm that you have checked the persons of concern linked to the child's record"]
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE and not child.endings.exists()
+
+    ending = services.end_plan(by=p.hub, child=child, kind=EndingKind.CLOSE, persons_confirmed=True, persons_seen=[person.node.pk],
+                               persons_of_concern="Police told of the closure", **checklist)
+    assert ending.linked_persons == [{"node_id": person.node.pk, "name": "Dev Madeup", "link": "Seen with"}]
+    assert not ending.no_persons_known and ending.persons_of_concern == "Police told of the closure"
+    # The link is kept: it is there if the child comes back.
+    assert [row.node for row in services.linked_persons_of_concern(p.hub, child)] == [person.node]

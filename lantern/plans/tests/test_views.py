@@ -388,6 +388,12 @@ def test_linking_and_ending_a_linked_plan(client, partnership, plan):
     _login(client, p.school_lead)
     response = client.post(_url("link_plan", plan.child.pk), {"kind": "", "agency": "", "owner_name": "", **_date("next_review_on", None)})
     assert response.status_code == 200 and ERROR_SUMMARY in _text(response) and "Select the kind of plan" in _text(response)
+    assert "Enter the date of the plan's next review" in _text(response)
+    response = client.post(_url("link_plan", plan.child.pk), {
+        "kind": LinkedPlanKind.EHCP, "agency": p.school.pk, "owner_name": "SENCo", **_date("next_review_on", local_today() - dt.timedelta(days=1)),
+    })
+    assert response.status_code == 200 and "The date of the next review must be today or in the future" in _text(response)
+    assert not LinkedPlan.objects.filter(kind=LinkedPlanKind.EHCP).exists()
     response = client.post(_url("link_plan", plan.child.pk), {
         "kind": LinkedPlanKind.EHCP, "agency": p.school.pk, "owner_name": "SENCo", "reference": "EHCP-9",
         **_date("next_review_on", local_today() + dt.timedelta(days=90)),
@@ -464,7 +470,7 @@ def test_a_draft_plan_is_not_reviewed(client, partnership, child):
 
 
 CHECKLIST = {
-    "reason": "Risk reduced over three reviews", "persons_of_concern": "None named in her records",
+    "reason": "Risk reduced over three reviews", "persons_confirmed": "on", "persons_of_concern": "None named in her records",
     "childs_views": "I don't need all these people now", "family_views": "Mum agrees", "rereferral_triggers": "Any missing episode",
     "actions_note": "",
 }
@@ -551,7 +557,8 @@ def test_the_plan_page_makes_the_same_queries_for_one_action_or_ten(client, part
             services.finish_action(by=p.social_worker, action=action, status=ActionStatus.DONE, evidence="Done")
         services.add_contingency(by=p.social_worker, plan=plan, trigger=f"Trigger {n}", response="Respond", agency=p.social_care,
                                  owner=p.social_worker)
-        services.link_plan(by=p.social_worker, plan=plan, kind=LinkedPlanKind.HEALTH, agency=p.health, owner_name=f"Nurse {n}")
+        services.link_plan(by=p.social_worker, plan=plan, kind=LinkedPlanKind.HEALTH, agency=p.health, owner_name=f"Nurse {n}",
+                           next_review_on=local_today() + dt.timedelta(days=30 + n))
         services.refer_to_service(by=p.social_worker, plan=plan, kind=ServiceKind.OTHER, provider=f"Provider {n}",
                                   referred_on=local_today(), agency=p.social_care)
     assert plan.actions.count() == 10
@@ -561,3 +568,36 @@ def test_the_plan_page_makes_the_same_queries_for_one_action_or_ten(client, part
     assert _queries(client, _url("plan", big.pk)) == one
     with django_assert_max_num_queries(one):
         client.get(_url("plan", big.pk))
+
+
+@pytest.mark.finding("F41")
+def test_the_closure_page_lists_the_persons_linked_to_the_child(client, partnership, child):
+    from lantern.network import services as network
+    from lantern.network.models import LinkType
+
+    p = partnership
+    person = network.record_person(by=p.police_officer, name="Dev Madeup", guidance="Tell the police if they are seen together")
+    link = network.link(by=p.social_worker, a=network.node_for_child(child), b=person.node, link_type=LinkType.SEEN_WITH,
+                        source_evaluation="2", intelligence_assessment="C")
+    _login(client, p.social_care_manager)
+    page = _text(client.get(_url("end", child.pk)))
+    assert "Dev Madeup" in page and "Seen with" in page and "I have checked the persons of concern" in page
+    assert "See the profile" not in page and "Only the police and the exploitation hub see the intelligence" in page
+    data = {**CHECKLIST, "kind": "close", "no_further_work": "on", "persons_seen": str(person.node.pk)}
+    response = client.post(_url("end", child.pk), {**data, "persons_confirmed": ""})
+    assert response.status_code == 200 and "Confirm that you have checked the persons of concern" in _text(response)
+    assert not Ending.objects.exists()
+    client.logout()
+    _login(client, p.hub)
+    page = _text(client.get(_url("end", child.pk)))
+    assert "See the profile" in page
+    network.end_link(by=p.hub, link=link, reason="Wrong person")
+    response = client.post(_url("end", child.pk), data)  # the page was opened before the link ended
+    assert response.status_code == 200 and "have changed since you opened this page" in _text(response)
+    page = _text(client.get(_url("end", child.pk)))
+    assert "No persons of concern are known" in page
+    response = client.post(_url("end", child.pk), {**data, "persons_seen": ""})
+    assert response.status_code == 302
+    ending = Ending.objects.get()
+    assert ending.no_persons_known and ending.linked_persons == []
+    assert "None known, confirmed by" in _text(client.get(_url("plan", child.pk)))
