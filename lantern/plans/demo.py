@@ -1,8 +1,13 @@
 """Demo plans, written through the services as the agencies would: most children at risk have
 an active plan with actions owned by the agencies that work with them, a contingency if they are
 at medium or high risk, their statutory plans linked, and services they rely on. A few plans are
-still drafts, a few have gaps the quality check finds, some reviews are due, a couple of
-children have no plan yet, and one child has stepped down. Deterministic for a given generator."""
+still drafts, a few have gaps the quality check finds, a couple of children have no plan yet.
+About half the active plans have been reviewed, each review with the child's own words and the
+family's views (F39); and up to two children at low risk have stepped down to an early help
+plan, with the transition checklist (F41). Deterministic for a given generator.
+
+The reviews and step-downs draw from their own generator, seeded from the shared one's state
+without advancing it, so adding them changed nothing the rest of the demo makes."""
 
 import datetime as dt
 import random
@@ -16,7 +21,7 @@ from lantern.risk.models import EXPLOITATION_KINDS, Level
 from lantern.risk.selectors import current_levels
 
 from . import services
-from .models import ActionStatus, LinkedPlanKind, ServiceKind
+from .models import ActionStatus, Ending, EndingKind, LinkedPlanKind, PlanStatus, ServiceKind
 from .selectors import indicators_seen
 
 WORRIES = [
@@ -36,6 +41,26 @@ ACTIONS = [
     ("Return to a full timetable over six weeks", "Attendance above 90%"),
     ("Sexual health appointment and advice", "She has the health support she needs"),
 ]
+PROGRESS = [
+    "No missing episodes since the last review; attendance is up to 85%.",
+    "Two missing episodes this month, both overnight; she has been seen again with the same group.",
+    "He has stopped seeing the older boys and has started at the boxing club.",
+    "The safety plan is working: she is collected from school every day.",
+]
+REVIEW_WORDS = [
+    "I like my new youth worker. I don't want to go back to how it was.",
+    "Everyone keeps asking the same questions. I just want to be left alone.",
+    "I'm going to college in September. I want to do mechanics.",
+    "I know they're not really my friends now.",
+    "She would not take part this time; she said she was too tired after school.",
+]
+REVIEW_FAMILY = [
+    "Mum says things are calmer at home and she knows where he is at night.",
+    "Dad is worried she is still in contact with the same people online.",
+    "Her foster carer feels listened to and wants the plan to carry on as it is.",
+    "Mum was not able to come; the social worker spoke to her by phone the day before.",
+]
+MAX_STEP_DOWNS = 2
 LINKED = {
     LegalStatus.LOOKED_AFTER: LinkedPlanKind.LOOKED_AFTER,
     LegalStatus.CHILD_PROTECTION: LinkedPlanKind.CHILD_PROTECTION,
@@ -107,3 +132,40 @@ def add_demo_plan(*, rng: random.Random, child, today: dt.date | None = None, hu
     for action in plan.actions.filter(due_on__lt=today).order_by("pk"):
         if rng.random() < 0.6:
             services.finish_action(by=author, action=action, status=ActionStatus.DONE, evidence="Done; recorded on our case system.")
+    later = random.Random(hash(rng.getstate()[1]))  # does not advance `rng` (the state's integers hash the same in every run)
+    if later.random() < 0.5:
+        _review(later, plan=plan, by=author, today=today)
+    if max(ranks) == Level.rank(Level.LOW) and later.random() < 0.5:
+        _step_down(later, plan=plan, by=author, lead_agency=lead_agency, hub_user=hub_user, today=today)
+
+
+def _review(rng: random.Random, *, plan, by, today: dt.date) -> None:
+    """A review a few weeks ago, with the child's own words and the family's views (F39)."""
+    plan.refresh_from_db()
+    services.review_plan(by=by, plan=plan, reviewed_on=today - dt.timedelta(days=rng.randint(2, 40)), progress=rng.choice(PROGRESS),
+                         childs_words=rng.choice(REVIEW_WORDS), family_views=rng.choice(REVIEW_FAMILY),
+                         next_review_on=services.suggested_review_date(plan))
+
+
+def _step_down(rng: random.Random, *, plan, by, lead_agency, hub_user, today: dt.date) -> None:
+    """A child at low risk steps down to an early help plan, with the checklist (F41): the open
+    actions are handed on first, and the persons of concern linked to the child checked."""
+    if Ending.objects.filter(kind=EndingKind.STEP_DOWN).count() >= MAX_STEP_DOWNS:
+        return
+    plan.refresh_from_db()
+    if plan.status != PlanStatus.ACTIVE:
+        return
+    for action in plan.actions.filter(status=ActionStatus.OPEN).order_by("pk"):
+        services.finish_action(by=by, action=action, status=ActionStatus.HANDED_ON, evidence="Handed on to the early help worker, under the early help plan.")
+    early_help = services.link_plan(by=by, plan=plan, kind=LinkedPlanKind.EARLY_HELP, agency=lead_agency, owner_name=f"{by.full_name} (early help lead)",
+                                    next_review_on=today + dt.timedelta(days=rng.randint(20, 60)))
+    persons = services.linked_persons_of_concern(hub_user, plan.child)
+    services.end_plan(
+        by=hub_user, child=plan.child, kind=EndingKind.STEP_DOWN, continuing_plan=early_help,
+        reason="No missing episodes or sightings with the group for three months; the risk is low and the family is engaging with early help.",
+        actions_note="The remaining actions were handed on to the early help worker.",
+        persons_confirmed=True, persons_seen=[row.node.pk for row in persons],
+        childs_views=rng.choice(["I'm glad there will be fewer meetings. I'll still see my youth worker.", "I don't need all these people now."]),
+        family_views=rng.choice(["Mum agrees and knows who to call if things change.", "Her carer agrees, and wants the early help worker to stay."]),
+        rereferral_triggers="Any missing episode, being seen again with the same adults, or new gifts and a second phone.",
+    )
