@@ -73,3 +73,6 @@ INVOLVEMENT_STARTED = register_kind("involvement_started", "Agency involved")
 INVOLVEMENT_ENDED = register_kind("involvement_ended", "Involvement ended")
 LEAD_CHANGED = register_kind("lead_changed", "Lead professional changed")
 BREAK_GLASS = register_kind("break_glass", "Emergency access")
+# A missing episode that began soon after a change of worker (F19): recorded, beside the episode's
+# own event, by the service that records the episode. The timeline tags it (see the template).
+MISSING_AFTER_CHANGE_OF_WORKER = register_kind("missing_after_change_of_worker", "Missing after a change of worker")
