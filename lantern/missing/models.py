@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from lantern.core.models import CaseRecord
+from lantern.core.models import CaseRecord, NeverDeleted
 from lantern.partnership.models import Agency
 
 from .conf import return_interview_hours
@@ -123,3 +123,15 @@ class ReturnInterview(CaseRecord):
 
     def __str__(self) -> str:
         return f"Return interview for {self.episode}"
+
+
+class OverdueInterviewNotice(NeverDeleted):
+    """That the lead professional and the missing team were told, once, that an episode's return
+    interview is overdue (F06). Kept so the daily job never tells them twice."""
+
+    episode = models.OneToOneField(MissingEpisode, on_delete=models.PROTECT, related_name="overdue_notice")
+    notified_at = models.DateTimeField()
+    recipients = models.PositiveIntegerField(default=0, help_text="How many people were told.")
+
+    def __str__(self) -> str:
+        return f"Overdue return interview notice for episode {self.episode_id}"

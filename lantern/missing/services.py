@@ -140,6 +140,25 @@ def _returned(*, by, episode: MissingEpisode, notify_involved: bool = True) -> N
     )
 
 
+def _flag_after_change_of_worker(*, by, episode: MissingEpisode, agency: Agency, url: str) -> None:
+    """If the episode began within LANTERN_AFTER_CHANGE_OF_WORKER_DAYS of a change of worker (an
+    involvement ended, or a new lead professional), say so on the timeline, beside the episode
+    (F19). The same test as the child page's Missing section and the episode page."""
+    from .selectors import flag_after_change_of_worker, worker_changes
+
+    flag_after_change_of_worker([episode], worker_changes(episode.child))
+    change = episode.after_change
+    if change is None:
+        return
+    days = (episode.started_at - change.at).days
+    since = "the same day as" if days == 0 else f"{days} day{'s' if days != 1 else ''} after"
+    timeline.record_event(
+        child=episode.child, kind=timeline.MISSING_AFTER_CHANGE_OF_WORKER.code, actor=by, agency=agency, occurred_at=episode.started_at,
+        url=url, summary=f"Went missing {since} a change of worker",
+        detail=f"{change.description.rstrip('.')}. Check that the child still has someone they trust, and that the plan names who sees them.",
+    )
+
+
 @transaction.atomic
 def record_missing_episode(
     *,
@@ -215,6 +234,7 @@ def record_missing_episode(
         f"{', police reference ' + episode.police_reference if episode.police_reference else ''}",
         detail=episode.circumstances,
     )
+    _flag_after_change_of_worker(by=by, episode=episode, agency=acting_for, url=url)
     if returned_at is not None:
         _returned(by=by, episode=episode, notify_involved=notify_involved)
     elif notify_involved:
@@ -467,3 +487,75 @@ def import_ssda903_missing(*, by, data: bytes):
             except ValidationError as exc:  # someone recorded a clashing episode since the file was checked
                 raise ssda903.Rejected([ssda903.Problem(row.row, "MIS_START", ssda903.format_date(row.start), " ".join(exc.messages))]) from None
     return ssda903.ImportResult(imported=len(plan.new), skipped_rows=tuple(r.row for r in plan.skipped))
+
+
+# --- Telling people that a return interview is overdue (F06) ---------------------------------
+
+OVERDUE_CATCH_UP_DAYS = 7
+
+
+def overdue_interview_recipients(child_ids: Iterable[int]) -> dict[int, list]:
+    """For each child, who is told directly that a return interview is overdue: the lead
+    professional, and the practitioners and managers in a missing team (`Team.handles_missing`)
+    of any agency working with the child. Three queries, whatever the number of children."""
+    from lantern.partnership.models import User
+
+    child_ids = sorted(set(child_ids))
+    wanted: dict[int, set[int]] = {child_id: set() for child_id in child_ids}
+    agencies_of: dict[int, set[int]] = {}
+    for child_id, agency_id, is_lead, professional_id in Involvement.objects.filter(child_id__in=child_ids, ended_on__isnull=True).values_list(
+        "child_id", "agency_id", "is_lead", "professional_id"
+    ):
+        agencies_of.setdefault(agency_id, set()).add(child_id)
+        if is_lead and professional_id:
+            wanted[child_id].add(professional_id)
+    for agency_id, user_id in Membership.objects.filter(
+        agency_id__in=sorted(agencies_of), team__handles_missing=True, team__is_active=True, role__in=sorted(AGENCY_CASE_ROLES),
+        ended_at__isnull=True, agency__is_active=True,
+    ).values_list("agency_id", "user_id"):
+        for child_id in agencies_of[agency_id]:
+            wanted[child_id].add(user_id)
+    users = {u.pk: u for u in User.objects.filter(pk__in=sorted(set().union(*wanted.values())), is_active=True)} if child_ids else {}
+    return {child_id: [users[pk] for pk in sorted(ids) if pk in users] for child_id, ids in wanted.items()}
+
+
+def notify_overdue_interviews(*, today: dt.date | None = None) -> int:
+    """The daily job (registered in MissingConfig.ready): tell the lead professional and the
+    missing team, once per episode, that no return interview was offered within
+    LANTERN_RETURN_INTERVIEW_HOURS of the return (F06). Episodes that fell overdue more than
+    OVERDUE_CATCH_UP_DAYS days ago are left to the worklists (a first run after an import of old
+    episodes tells no one about those). Children whose record is closed are left out, as by the
+    rule. The message names no child: the inbox links to the episode, and the email, as every
+    email, carries none of it (decision 0007). Safe to run twice. Returns how many episodes were
+    notified."""
+    from .models import OverdueInterviewNotice
+    from .selectors import overdue_interviews, scan_moment
+
+    at = scan_moment(today or local_today())
+    hours = return_interview_hours()
+    episodes = list(
+        overdue_interviews(at=at).filter(
+            child__closed_at__isnull=True, overdue_notice__isnull=True,
+            returned_at__gte=at - dt.timedelta(hours=hours, days=OVERDUE_CATCH_UP_DAYS),
+        ).select_related("child").order_by("returned_at", "pk")
+    )
+    if not episodes:
+        return 0
+    recipients = overdue_interview_recipients(e.child_id for e in episodes)
+    now = timezone.now()
+    notified = 0
+    for episode in episodes:
+        with transaction.atomic():
+            _, created = OverdueInterviewNotice.objects.get_or_create(
+                episode=episode, defaults={"notified_at": now, "recipients": len(recipients[episode.child_id])},
+            )
+            if not created:
+                continue  # another run got there first
+            notify(
+                recipients=recipients[episode.child_id], category=NOTIFICATION_CATEGORY, child=episode.child, url=_episode_url(episode),
+                subject="A return interview is overdue",
+                body=f"A child you work with returned from a missing episode more than {hours} hours ago and has not been offered "
+                "a return interview. Arrange one with someone independent of their home or placement, and record it.",
+            )
+            notified += 1
+    return notified

@@ -53,6 +53,11 @@ class AgencyForm(GovukForm):
 class TeamForm(GovukForm):
     required_messages = {"name": "Enter the team's name"}
     name = forms.CharField(label="Team name", max_length=200)
+    handles_missing = forms.BooleanField(
+        label="This is a missing team", required=False,
+        help_text="It offers return interviews after missing episodes. Its members are told when a return interview is overdue "
+        "for a child their agency works with.",
+    )
 
 
 class PersonForm(GovukForm):

@@ -61,6 +61,10 @@ class Team(CaseRecord):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(max_length=200)
     is_active = models.BooleanField(default=True)
+    handles_missing = models.BooleanField(
+        "Missing team", default=False,
+        help_text="The team offers return interviews after missing episodes: its members are told when one is overdue (F06).",
+    )
     history = HistoricalRecords()
 
     class Meta:

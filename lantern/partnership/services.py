@@ -40,14 +40,26 @@ def create_agency(*, by, name: str, agency_type: str, email: str = "") -> Agency
 
 
 @transaction.atomic
-def create_team(*, by, agency: Agency, name: str) -> Team:
+def create_team(*, by, agency: Agency, name: str, handles_missing: bool = False) -> Team:
+    """A team of an agency. A missing team (`handles_missing`) offers return interviews: its
+    members are told when one is overdue for a child their agency works with (F06)."""
     _require_administrator(by)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Enter the team's name"})
     if Team.objects.filter(agency=agency, name__iexact=name).exists():
         raise ValidationError({"name": f"{agency.name} already has a team with this name"})
-    team = Team(agency=agency, name=name)
+    team = Team(agency=agency, name=name, handles_missing=bool(handles_missing))
+    team._history_user = by
+    team.save()
+    return team
+
+
+@transaction.atomic
+def set_team_handles_missing(*, by, team: Team, handles_missing: bool) -> Team:
+    """Make a team the agency's missing team, or stop it being one (F06)."""
+    _require_administrator(by)
+    team.handles_missing = bool(handles_missing)
     team._history_user = by
     team.save()
     return team

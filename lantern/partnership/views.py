@@ -11,7 +11,7 @@ from lantern.core.views import apply_validation_error
 
 from . import selectors, services
 from .forms import AgencyForm, LoginForm, NewPasswordForm, PersonForm, ResetForm, TeamForm
-from .models import Agency, Membership, User
+from .models import Agency, Membership, Team, User
 
 
 class LoginView(auth_views.LoginView):
@@ -70,9 +70,15 @@ def agency(request, agency_id: int):
         else:
             messages.success(request, f"{user.full_name} has been given the role. They set their password with the 'Forgotten your password?' link")
             return redirect("partnership:agency", agency.pk)
+    if request.method == "POST" and request.POST.get("form") == "team_missing":
+        team = get_object_or_404(Team, pk=request.POST.get("team") or 0, agency=agency)
+        services.set_team_handles_missing(by=request.user, team=team, handles_missing=request.POST.get("handles_missing") == "1")
+        messages.success(request, f"{team.name} is {'now a' if team.handles_missing else 'no longer a'} missing team")
+        return redirect("partnership:agency", agency.pk)
     if request.method == "POST" and request.POST.get("form") == "team" and team_form.is_valid():
         try:
-            services.create_team(by=request.user, agency=agency, name=team_form.cleaned_data["name"])
+            services.create_team(by=request.user, agency=agency, name=team_form.cleaned_data["name"],
+                                 handles_missing=team_form.cleaned_data["handles_missing"])
         except ValidationError as exc:
             apply_validation_error(team_form, exc)
         else:
