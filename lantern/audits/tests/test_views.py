@@ -650,3 +650,10 @@ def test_a_child_at_a_new_level_can_be_sampled(client, audit_world):
     _as(client, w.lead)
     client.post(_url("round_sample", audit_round.pk), {"size_high": "2", "seed": "3"})
     assert audit_round.cases.count() == 2
+
+
+def test_the_menu_offers_audits_to_auditors_only(client, audit_world):
+    w = audit_world
+    link = f'href="{_url("index")}"'
+    assert link in _text(_as(client, w.police_auditor).get(reverse("home")))
+    assert link not in _text(_as(client, w.p.police_officer).get(reverse("home")))
