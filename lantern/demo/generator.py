@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from stdnum.gb import upn as upn_module
 
+from lantern.audits.demo import add_demo_audits
 from lantern.children import services as child_services
 from lantern.children.models import Ethnicity, IdentifierKind, LegalStatus, Sex
 from lantern.core.dates import local_today
@@ -55,6 +56,10 @@ DEMO_LOGINS = [
     ("youth.worker@lantern.example", "Yusuf Youngwood", "Youth worker", "Brackenford Youth Service", "Detached Youth Work", Role.PRACTITIONER),
     ("chair@lantern.example", "Charlie Chairwell", "Exploitation meeting chair", MARKER_AGENCY, "Exploitation Hub", Role.MEETING_CHAIR),
     ("auditor@lantern.example", "Alex Auditmoor", "Quality assurance officer", MARKER_AGENCY, None, Role.AUDITOR),
+    ("police.auditor@lantern.example", "Priya Ploverfield", "Public protection quality lead", "Brackenshire Police", None, Role.AUDITOR),
+    ("school.auditor@lantern.example", "Sol Sedgewell", "Deputy headteacher (safeguarding)", "Northgate Academy", None, Role.AUDITOR),
+    ("health.auditor@lantern.example", "Hollis Heronby", "Named nurse for safeguarding children", "Brackenford Community Health", None, Role.AUDITOR),
+    ("youth.auditor@lantern.example", "Yara Yarrowdale", "Youth service quality lead", "Brackenford Youth Service", None, Role.AUDITOR),
     ("board@lantern.example", "Bobbie Boardman", "Safeguarding partnership board member", "Brackenshire Police", None, Role.BOARD_MEMBER),
     ("admin@lantern.example", "Ash Adminton", "Partnership business manager", MARKER_AGENCY, None, Role.ADMINISTRATOR),
 ]
@@ -153,6 +158,8 @@ def generate(*, children: int = 150, seed: int = 2026, today: dt.date | None = N
         add_demo_meetings(rng=rng, today=today, chair_user=chair_user, hub_user=hub_user)
         # The people and places around the children, as the police mapped them.
         add_demo_network(rng=rng, today=today, hub_user=hub_user)
+        # Audits: one closed with its action plan, a dip sample open now, a learning event under way.
+        add_demo_audits(rng=rng, today=today)
         # The messages those back-dated records sent are history: the demo's inboxes start read.
         for user in User.objects.filter(notifications__read_at__isnull=True).distinct():
             mark_read(user=user)

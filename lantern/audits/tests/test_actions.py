@@ -443,3 +443,51 @@ def test_the_learning_event_pages_make_the_same_queries_for_one_case_or_three(cl
     _login(client, p.school_lead)
     _queries(client, _url("invitations"))
     assert _queries(client, _url("invitations")) == many
+
+
+# The demo ---------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_closed_audit_with_its_action_plan_an_open_dip_sample_and_a_learning_event(client):
+    from lantern.demo.generator import DEMO_LOGINS, generate
+    from lantern.partnership.models import User
+
+    from ..models import AuditRound, FormStatus, RoundStatus
+
+    generate(children=40, seed=11)
+    today = local_today()
+    closed = AuditRound.objects.get(kind=AuditKind.AUDIT)
+    assert closed.status == RoundStatus.CLOSED and closed.sample_seed is not None
+    assert 150 <= (today - closed.closed_at.date()).days <= 200
+    assert closed.cases.count() >= 8
+    statuses = set(closed.forms.values_list("status", flat=True))
+    assert {FormStatus.SUBMITTED, FormStatus.NIL_RETURN} <= statuses
+    assert all(f.nil_reason for f in closed.forms.filter(status=FormStatus.NIL_RETURN))
+    recs = list(closed.recommendations.order_by("number"))
+    assert len(recs) == 6 and all(r.findings.exists() for r in recs)
+    assert sum(r.rag == Rag.COMPLETE for r in recs) == 2
+    assert all(r.updates.filter(rag=Rag.COMPLETE).exclude(evidence="").exists() for r in recs if r.rag == Rag.COMPLETE)
+    assert [r.rag for r in recs if r.completed_at is None and r.due_on < today] == [Rag.RED]
+
+    dip = AuditRound.objects.get(kind=AuditKind.DIP_SAMPLE)
+    assert dip.status == RoundStatus.OPEN and (dip.deadline - today).days == 14
+    assert dip.cases.filter(deep_dive=True).count() == 1
+    assert {FormStatus.SUBMITTED, FormStatus.IN_PROGRESS, FormStatus.NOT_STARTED} <= set(dip.forms.values_list("status", flat=True))
+
+    event = AuditRound.objects.get(kind=AuditKind.LEARNING_EVENT)
+    days = [s.held_on for s in event.sessions.order_by("number")]
+    gaps = [(b - a).days for a, b in zip(days, days[1:])]
+    assert gaps.count(14) == 1 and set(gaps) == {7, 14}  # weekly, one week skipped for half term
+    assert event.learning_invitations.exists() and event.recommendations.exists()
+
+    # The demo's agency auditors are logins; each has forms to see, and the board sees the plan.
+    auditors = [email for email, *_rest, role in DEMO_LOGINS if role == Role.AUDITOR]
+    assert len(auditors) >= 5
+    for email in auditors:
+        user = User.objects.get(email=email)
+        assert dip.forms.filter(agency__memberships__user=user, agency__memberships__role=Role.AUDITOR).exists() or (
+            closed.forms.filter(agency__memberships__user=user).exists()
+        ), email
+    _login(client, User.objects.get(email="board@lantern.example"))
+    body = _text(client.get(_url("action_plan")))
+    assert ">Overdue</strong>" in body and "govuk-tag--blue\">Complete" in body
