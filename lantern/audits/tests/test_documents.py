@@ -103,3 +103,40 @@ def test_bar_chart_geometry_and_description():
     assert chart.ticks[-1][1] == "100%"
     svg = charts.chart_svg(chart)
     assert svg.count("<rect") == 2 and "style=" not in svg and "<script" not in svg
+
+
+# --- The pages ------------------------------------------------------------------------------------
+
+
+def test_report_page_and_downloads_are_for_the_rounds_lead_auditors_only(reported, client):
+    from django.urls import reverse
+
+    w, report = reported
+    pk = report.round_id
+    for user in (w.police_auditor, w.p.social_worker, w.p.hub):
+        client.force_login(user)
+        for name in ("report", "report_docx", "report_pdf", "round_export"):
+            assert client.get(reverse(f"audits:{name}", args=[pk])).status_code == 404
+    client.force_login(w.lead)
+    page = client.get(reverse("audits:report", args=[pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "2 of 3 cases (67%)" in html and "<svg" in html and "Joint visits happened within a day." in html
+    for word in _forbidden(w):
+        assert word not in html
+    docx = client.get(reverse("audits:report_docx", args=[pk]))
+    assert docx["Content-Disposition"].startswith('attachment; filename="audit-report-') and docx.content[:2] == b"PK"
+    pdf = client.get(reverse("audits:report_pdf", args=[pk]))
+    assert pdf.content[:5] == b"%PDF-"
+    exported = client.get(reverse("audits:round_export", args=[pk]))
+    assert exported.json()["round"]["title"] == "Exploitation audit autumn"
+
+
+def test_report_page_makes_the_same_queries_for_a_bigger_round(reported, client, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    w, report = reported
+    client.force_login(w.lead)
+    client.get(reverse("audits:report", args=[report.round_id]))  # warm the session and caches
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("audits:report", args=[report.round_id])).status_code == 200

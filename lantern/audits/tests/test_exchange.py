@@ -261,3 +261,33 @@ def test_any_round_round_trips_exactly_and_its_percentages_add_up(agencies, data
     live_forms = [f for f in document["forms"] if f["withdrawn_at"] is None and f["case"] in {c["label"] for c in document["cases"] if c["withdrawn_at"] is None}]
     assert report.returns.distributed == len(live_forms)
     assert report.returns.completed == sum(f["status"] == FormStatus.SUBMITTED for f in live_forms)
+
+
+# --- The import page ------------------------------------------------------------------------------
+
+
+def test_import_page_shows_each_problem_and_imports_nothing_then_imports_a_good_file(audit_world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    w = audit_world
+    document = export_round(rich_round(w))
+    url = reverse("audits:round_import")
+    client.force_login(w.p.social_worker)
+    assert client.get(url).status_code == 404
+    client.force_login(w.police_auditor)
+    assert client.get(url).status_code == 200
+    bad = json.loads(json.dumps(document))
+    bad["forms"][0]["agency"] = "Nowhere Agency"
+    before = AuditRound.objects.count()
+    page = client.post(url, {"file": SimpleUploadedFile("round.json", json.dumps(bad).encode(), "application/json")})
+    html = page.content.decode()
+    assert page.status_code == 200 and "There is a problem" in html and "Nothing has been imported" in html
+    assert "forms[0]" in html and "Nowhere Agency" in html and "is not the name of an agency in this installation" in html
+    assert AuditRound.objects.count() == before
+    page = client.post(url, {"file": SimpleUploadedFile("notes.txt", b"not json", "text/plain")})
+    assert "is not an audit file" in page.content.decode()
+    page = client.post(url, {"file": SimpleUploadedFile("round.json", json.dumps(document).encode(), "application/json")})
+    imported = AuditRound.objects.order_by("-pk").first()
+    assert page.status_code == 302 and page["Location"] == reverse("audits:round", args=[imported.pk])
+    assert imported.imported_at is not None and AuditRound.objects.count() == before + 1
