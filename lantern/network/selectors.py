@@ -13,7 +13,7 @@ from typing import NamedTuple
 from django.db.models import Count, Q
 from django.http import Http404
 
-from lantern.children.models import AccessPurpose, Child
+from lantern.children.models import AccessPurpose, Child, display_name
 from lantern.children.services import log_child_reads
 
 from .models import Disruption, DisruptionKind, DisruptionResult, Link, NetworkAccess, Node, NodeKind, PersonOfConcern
@@ -215,15 +215,37 @@ def shared_persons(*, min_children: int = 2) -> list[SharedPerson]:
     return out
 
 
+@dataclass(slots=True)
+class GroupChild:
+    """What a group shows of a child: the name, read with the node."""
+
+    pk: int
+    display_name: str
+
+
+@dataclass(slots=True)
+class GroupNode:
+    """A record in a group: the columns shown, read as plain values (a group can hold tens of
+    thousands of records, and a whole `Node` built for each would cost more than finding them)."""
+
+    pk: int
+    kind: str
+    label: str
+    child_id: int | None = None
+    child: GroupChild | None = None
+
+    def get_kind_display(self) -> str:
+        return NodeKind(self.kind).label
+
+
 @dataclass
 class Group:
-    children: list  # child nodes
-    nodes: list  # every node in the group
-    edges: list = field(default_factory=list)  # (a, b) node ids of the links that join it
-    link_types: dict = field(default_factory=dict)  # (a, b) -> the link's type (the latest, if several)
+    children: list  # child nodes (GroupNode)
+    nodes: list  # every node in the group (GroupNode)
+    edges: list = field(default_factory=list)  # (a, b) node ids of the links that join it, each pair once
 
 
-def components(edges: list[tuple[int, int]]) -> list[set[int]]:
+def components(edges) -> list[set[int]]:
     """Connected components of an undirected graph given as edges (union-find)."""
     parent: dict[int, int] = {}
 
@@ -244,12 +266,19 @@ def components(edges: list[tuple[int, int]]) -> list[set[int]]:
     return list(groups.values())
 
 
-def shortest_path(edges: list[tuple[int, int]], start: int, goal: int) -> list[int]:
-    """The nodes on a shortest path from start to goal (breadth first), or [] if none."""
+def adjacency(edges) -> dict[int, list[int]]:
     adjacent: dict[int, list[int]] = defaultdict(list)
     for a, b in edges:
         adjacent[a].append(b)
         adjacent[b].append(a)
+    return adjacent
+
+
+def shortest_path(edges, start: int, goal: int, *, adjacent: dict | None = None) -> list[int]:
+    """The nodes on a shortest path from start to goal (breadth first), or [] if none. Pass
+    `adjacent` (see `adjacency`) to search the same edges for several paths."""
+    if adjacent is None:
+        adjacent = adjacency(edges)
     previous = {start: None}
     queue = deque([start])
     while queue:
@@ -260,7 +289,7 @@ def shortest_path(edges: list[tuple[int, int]], start: int, goal: int) -> list[i
                 path.append(node)
                 node = previous[node]
             return path[::-1]
-        for nxt in adjacent[node]:
+        for nxt in adjacent.get(node, ()):
             if nxt not in previous:
                 previous[nxt] = node
                 queue.append(nxt)
@@ -268,6 +297,13 @@ def shortest_path(edges: list[tuple[int, int]], start: int, goal: int) -> list[i
 
 
 DEFAULT_THROUGH = frozenset({NodeKind.PERSON, NodeKind.VEHICLE})
+CHUNK = 20_000
+
+
+def live_pairs():
+    """(a, b) of every live link, as plain tuples read in chunks: no model objects. The partial
+    index on (a, b) of the live links covers the query, so the database reads the index alone."""
+    return live_links().order_by().values_list("a_id", "b_id").iterator(chunk_size=CHUNK)
 
 
 def groups_of_children(*, through=DEFAULT_THROUGH) -> list[Group]:
@@ -275,36 +311,98 @@ def groups_of_children(*, through=DEFAULT_THROUGH) -> list[Group]:
     default persons of concern and vehicles), or as peers: the connected components, holding two
     or more children, of the network of those records. A bus station or a park many children pass
     through would join nearly everyone, so places and businesses join groups only when asked.
-    Two queries."""
-    allowed = {NodeKind.CHILD, *through}
-    kinds = dict(Node.objects.values_list("pk", "kind"))
-    latest: dict[tuple[int, int], tuple] = {}  # (a, b) -> (last seen, id, type) of the pair's latest link
-    for a, b, link_type, last_seen, pk in live_links().order_by().values_list("a_id", "b_id", "link_type", "last_seen", "id"):
-        if kinds.get(a) in allowed and kinds.get(b) in allowed:
-            key = (last_seen or dt.date.min, pk)
-            held = latest.get((a, b))
-            if held is None or key > held[:2]:
-                latest[(a, b)] = (*key, link_type)
-    rows = list(latest)
-    link_types = {pair: held[2] for pair, held in latest.items()}
-    found = []
-    for members in components(rows):
-        child_ids = [n for n in members if kinds.get(n) == NodeKind.CHILD]
-        if len(child_ids) >= 2:
-            found.append((members, child_ids))
-    group_of = {n: index for index, (members, _) in enumerate(found) for n in members}
-    nodes = {n.pk: n for n in Node.objects.filter(pk__in=list(group_of)).select_related("child")}
-    edges: dict[int, list] = defaultdict(list)
-    for a, b in rows:
-        if a in group_of:
-            edges[group_of[a]].append((a, b))
+
+    Three queries: the ids and kinds of the records of those kinds; every live link's two ends,
+    read in chunks as plain tuples and joined by union-find over list positions; then the names
+    of the records in the groups found. The type of the link joining two records on a path is
+    read when a path is shown (`latest_link_types`)."""
+    allowed = sorted({NodeKind.CHILD, *through})
+    ids, is_child = [], []
+    for pk, kind in Node.objects.filter(kind__in=allowed).order_by().values_list("pk", "kind").iterator(chunk_size=CHUNK):
+        ids.append(pk)
+        is_child.append(kind == NodeKind.CHILD)
+    position = {pk: i for i, pk in enumerate(ids)}
+    parent = list(range(len(ids)))
+    pairs = []  # (position of a, position of b) of every link among the allowed records
+    get = position.get
+    for a, b in live_pairs():
+        x = get(a)
+        if x is None:
+            continue
+        y = get(b)
+        if y is None:
+            continue
+        pairs.append((x, y))
+        while parent[x] != x:  # find, halving the path
+            parent[x] = x = parent[parent[x]]
+        while parent[y] != y:
+            parent[y] = y = parent[parent[y]]
+        if x != y:
+            parent[y] = x
+    roots = []
+    for i in range(len(ids)):
+        x = i
+        while parent[x] != x:
+            parent[x] = x = parent[parent[x]]
+        roots.append(x)
+    children_in: dict[int, int] = defaultdict(int)
+    for i, child in enumerate(is_child):
+        if child:
+            children_in[roots[i]] += 1
+    wanted = {root for root, n in children_in.items() if n >= 2}
+    if not wanted:
+        return []
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, root in enumerate(roots):
+        if root in wanted:
+            members[root].append(i)
+    edges: dict[int, set] = defaultdict(set)
+    for x, y in pairs:
+        root = roots[x]
+        if root in wanted:
+            edges[root].add((ids[x], ids[y]))
+    shown = _group_nodes([ids[i] for group in members.values() for i in group], allowed, total=len(ids))
     out = []
-    for index, (members, child_ids) in enumerate(found):
-        out.append(Group(children=sorted((nodes[c] for c in child_ids), key=lambda n: n.label),
-                         nodes=sorted((nodes[n] for n in members), key=lambda n: (n.kind, n.label)), edges=edges[index],
-                         link_types={edge: link_types[edge] for edge in edges[index]}))
+    for root, group in members.items():
+        nodes = [shown[ids[i]] for i in group]
+        out.append(Group(
+            children=sorted((n for n in nodes if n.kind == NodeKind.CHILD), key=lambda n: n.label),
+            nodes=sorted(nodes, key=lambda n: (n.kind, n.label)), edges=sorted(edges[root]),
+        ))
     out.sort(key=lambda g: (-len(g.children), g.children[0].label))
     return out
+
+
+def _group_nodes(pks: list[int], kinds, *, total: int) -> dict[int, GroupNode]:
+    """The records in the groups, with each child's name: one query (every record of the kinds,
+    when the groups hold most of them, rather than a list of tens of thousands of ids)."""
+    qs = Node.objects.filter(kind__in=kinds) if len(pks) > total // 2 or len(pks) > 20_000 else Node.objects.filter(pk__in=pks)
+    wanted = set(pks)
+    out = {}
+    for pk, kind, label, child_id, preferred, first, last in qs.order_by().values_list(
+        "pk", "kind", "label", "child_id", "child__preferred_name", "child__legal_first_name", "child__legal_last_name"
+    ).iterator(chunk_size=CHUNK):
+        if pk in wanted:
+            child = GroupChild(child_id, display_name(preferred, first, last)) if child_id else None
+            out[pk] = GroupNode(pk, kind, label, child_id, child)
+    return out
+
+
+def latest_link_types(pairs) -> dict[tuple[int, int], str]:
+    """For each (a, b) pair (lower id first), the type of its most recently seen live link. One
+    query, for the pairs on the paths a page shows."""
+    pairs = {(min(a, b), max(a, b)) for a, b in pairs}
+    if not pairs:
+        return {}
+    ends = {a for a, _ in pairs}
+    held: dict[tuple[int, int], tuple] = {}
+    rows = live_links().filter(a_id__in=sorted(ends), b_id__in=sorted({b for _, b in pairs})).order_by()
+    for a, b, link_type, last_seen, pk in rows.values_list("a_id", "b_id", "link_type", "last_seen", "pk"):
+        if (a, b) in pairs:
+            key = (last_seen or dt.date.min, pk)
+            if (a, b) not in held or key > held[(a, b)][:2]:
+                held[(a, b)] = (*key, link_type)
+    return {pair: value[2] for pair, value in held.items()}
 
 
 # Hotspots (F30) -----------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from .models import IntelligenceAssessment, Link, LinkType, Node, NodeKind, Sour
 
 NOT_ALLOWED_TO_LINK = "You can link only a child your agency works with."
 SEARCH_LIMIT = 25
+PATHS_SHOWN = 50  # the chains of links written out in a group; the network view around a child shows the rest
 
 # Which end of a link is written first (see _graph_page).
 READING_ORDER = {NodeKind.PERSON: 0, NodeKind.CHILD: 1, NodeKind.VEHICLE: 2, NodeKind.BUSINESS: 3, NodeKind.LOCATION: 4}
@@ -400,10 +401,11 @@ def groups(request):
     selectors.log_reads(request.user, [node for group in found for node in group.nodes], path=request.path)
     paths = []
     for group in found:
-        pairs = []
-        for first, second in zip(group.children, group.children[1:]):
-            pairs.append((first, second, selectors.shortest_path(group.edges, first.pk, second.pk)))
-        paths.append(pairs)
+        adjacent = selectors.adjacency(group.edges)
+        shown = group.children[:PATHS_SHOWN + 1]
+        paths.append([(first, second, selectors.shortest_path(group.edges, first.pk, second.pk, adjacent=adjacent))
+                      for first, second in zip(shown, shown[1:])])
+    link_types = selectors.latest_link_types({pair for pairs in paths for *_, path in pairs for pair in zip(path, path[1:])})
     rows = []
     for group, pairs in zip(found, paths):
         names = {n.pk: (n.child.display_name if n.child_id else n.label) for n in group.nodes}
@@ -411,9 +413,10 @@ def groups(request):
         for first, second, path in pairs:
             words = [names.get(path[0], "")] if path else []
             for here, there in zip(path, path[1:]):
-                words += [PATH_WORDS.get(group.link_types.get((min(here, there), max(here, there))), "linked to"), names.get(there, "")]
+                words += [PATH_WORDS.get(link_types.get((min(here, there), max(here, there))), "linked to"), names.get(there, "")]
             written.append({"first": first, "second": second, "text": " — ".join(words)})
-        rows.append({"group": group, "paths": written, "others": [n for n in group.nodes if n.kind != NodeKind.CHILD]})
+        rows.append({"group": group, "paths": written, "others": [n for n in group.nodes if n.kind != NodeKind.CHILD],
+                     "paths_left_out": max(0, len(group.children) - 1 - len(written))})
     return render(request, "network/groups.html", {"groups": rows, "with_places": with_places})
 
 

@@ -227,7 +227,7 @@ def test_records_disruption_and_ending_a_link(client, partnership, case):
     today = local_today()
     response = client.post(reverse("network:record_disruption", args=[man.node_id]), {
         "kind": "warning_notice", "happened_on_0": str(today.day), "happened_on_1": str(today.month), "happened_on_2": str(today.year),
-        "description": "Harbourer warning served", "outcome": "",
+        "description": "Harbourer warning served", "outcome": "", "result": "achieved",
     })
     assert response.status_code == 302 and Disruption.objects.get(node=man.node).description == "Harbourer warning served"
     link = Link.objects.get(link_type=LinkType.WORKS_AT)
