@@ -747,7 +747,9 @@ def schedule_sessions(
             errors["breaks"] = "Each break needs a first and last day, the last the same as or after the first"
     if errors:
         raise ValidationError(errors)
-    cases = list(audit_round.cases.filter(withdrawn_at__isnull=True).order_by("position"))
+    # Cases already given a session keep it: sessions arranged later take the cases still without one.
+    held = LearningSession.objects.filter(round=audit_round, cancelled_at__isnull=True, case__isnull=False).values("case_id")
+    cases = list(audit_round.cases.filter(withdrawn_at__isnull=True).exclude(pk__in=held).order_by("position"))
     with transaction.atomic():
         number = audit_round.sessions.aggregate(m=Max("number"))["m"] or 0
         day = first_on

@@ -491,3 +491,14 @@ def test_the_demo_has_a_closed_audit_with_its_action_plan_an_open_dip_sample_and
     _login(client, User.objects.get(email="board@lantern.example"))
     body = _text(client.get(_url("action_plan")))
     assert ">Overdue</strong>" in body and "govuk-tag--blue\">Complete" in body
+
+
+@pytest.mark.finding("F37")
+def test_sessions_arranged_later_take_the_cases_still_without_one(audit_world):
+    w = audit_world
+    event = w.new_round(key="learning-event", title="Learning event")
+    first = _monday(local_today())
+    services.schedule_sessions(by=w.lead, audit_round=event, first_on=first, count=1)
+    later = services.schedule_sessions(by=w.lead, audit_round=event, first_on=first + dt.timedelta(weeks=1), count=3)
+    assert [s.number for s in later] == [2, 3, 4]
+    assert [s.case.label if s.case else None for s in later] == ["B", "C", None]
