@@ -21,6 +21,16 @@ from .selectors import latest_successful_contact
 SERIOUS = (Level.MEDIUM, Level.HIGH)
 
 
+class _PerChild(Subquery):
+    """A subquery on the grouped child (`OuterRef("child_id")`, which is grouped on), so it is
+    worked out once per child in the grouped rows, not also made a grouping key: grouped on, it
+    is worked out for every decision row and again for the output (SQLite), about twice the
+    seeks of the index the baseline makes."""
+
+    def get_group_by_cols(self):
+        return []
+
+
 def _start_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=LONDON)
 
@@ -47,7 +57,7 @@ def no_recent_contact(today):
     newest = Contact.objects.filter(child=OuterRef("child_id"), successful=True).order_by("-happened_at").values("happened_at")[:1]
     serious = (
         current_decisions().filter(kind__in=EXPLOITATION_KINDS, level__in=SERIOUS, child__closed_at__isnull=True)
-        .values("child_id").annotate(since=Min("decided_at"), high=Max(Case(When(level=Level.HIGH, then=1), default=0)), last=Subquery(newest))
+        .values("child_id").annotate(since=Min("decided_at"), high=Max(Case(When(level=Level.HIGH, then=1), default=0)), last=_PerChild(newest))
         .values_list("child_id", "since", "high", "last")
     )
     at_risk, last_seen = {}, {}
