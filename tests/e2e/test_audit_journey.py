@@ -2,7 +2,8 @@
 adds two cases by hand (by Lantern reference and by NHS number) and one by a random sample, and
 sends the forms, adding health; the police auditor finds their form, sees who the child is,
 answers and sends it in; the health auditor makes a nil return; the lead auditor sees both on
-the live return grid, never a child's name. Every kind of page visited is checked with axe: no
+the live return grid, never a child's name, and the round's report counts the same returns.
+Every kind of page visited is checked with axe: no
 serious or critical violations."""
 
 import datetime as dt
@@ -195,3 +196,20 @@ def test_lead_auditor_runs_an_audit_and_agencies_return_their_forms(partnership,
         expect(page.locator("main")).not_to_contain_text("Fictional")
         expect(page.get_by_role("button", name="Return with comments")).to_be_visible()
         axe(page)  # a form, read-only
+
+        # 5. The report counts the same returns, naming no child.
+        page.get_by_role("link", name="Back to the audit").click()
+        page.get_by_role("link", name="See the report").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+        main = page.locator("main")
+        expect(main).to_contain_text(
+            "7 audit forms were distributed. 1 was a nil return (1 for no involvement with the child). "
+            "1 was completed and returned. 5 were not returned."
+        )
+        by_agency = page.get_by_role("table", name="Forms by agency")
+        expect(by_agency.get_by_role("row", name=re.compile(p.police.name))).to_contain_text("1")
+        expect(by_agency.get_by_role("row", name=re.compile(p.health.name))).to_contain_text("3")
+        expect(main).to_contain_text("3 cases were audited.")
+        for child in (amy, ben, cal):
+            expect(main).not_to_contain_text(child.legal_last_name)
+        axe(page)  # the report
