@@ -3,8 +3,7 @@ adds two cases by hand (by Lantern reference and by NHS number) and one by a ran
 sends the forms, adding health; the police auditor finds their form, sees who the child is,
 answers and sends it in; the health auditor makes a nil return; the lead auditor sees both on
 the live return grid, never a child's name, and the round's report counts the same returns.
-Every kind of page visited is checked with axe: no
-serious or critical violations."""
+Every kind of page visited is checked with axe: no serious or critical violations."""
 
 import datetime as dt
 import re
