@@ -30,7 +30,7 @@ from .rules import completes_form, is_auditor, leads_round, updates_recommendati
 from .template_document import Template, parse_template, shipped_documents
 
 CATEGORY = "audits"
-AGE_BANDS = ((0, 9, "Under 10"), (10, 12, "10 to 12"), (13, 14, "13 to 14"), (15, 16, "15 to 16"), (17, 200, "17 and over"))
+AGE_BANDS = ((0, 9, "Under 10"), (10, 12, "10 to 12"), (13, 14, "13 to 14"), (15, 16, "15 to 16"), (17, 200, "Over 16"))  # at most 10 characters: AuditCase.age_band
 SAMPLE_LEVELS = (Level.HIGH, Level.MEDIUM, Level.LOW)
 
 
