@@ -44,7 +44,7 @@ from .models import (
 from .template_document import IMPROVE, NARRATIVE_LABELS, WELL, parse_template
 
 ALL_AGENCIES = "All agencies"
-AGE_BAND_ORDER = ("Under 10", "10 to 12", "13 to 14", "15 to 16", "17 and over")
+AGE_BAND_ORDER = ("Under 10", "10 to 12", "13 to 14", "15 to 16", "Over 16")
 
 
 def percent(num: int, den: int) -> int | None:
@@ -246,8 +246,11 @@ def _label(choices, value: str) -> str:
         return value
 
 
+AGENCY_TYPE_LABELS = dict(AgencyType.choices)
+
+
 def _agency_type_label(value: str) -> str:
-    return _label(AgencyType, value)
+    return AGENCY_TYPE_LABELS.get(value) or value or "Not recorded"
 
 
 def _sample(case_groups: list[dict], total: int) -> tuple:

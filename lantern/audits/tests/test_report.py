@@ -263,3 +263,11 @@ def test_audit_report_command_prints_the_figures(audit_world, capsys):
     text = capsys.readouterr().out
     assert "Forms distributed" in text and "1 of 3 cases (33%)" in text
     assert "Amy" not in text
+
+
+def test_every_age_band_fits_the_snapshot_column():
+    """'17 and over' (11 characters) did not fit AuditCase.age_band (10): PostgreSQL refused the case."""
+    from ..models import AuditCase
+
+    width = AuditCase._meta.get_field("age_band").max_length
+    assert all(len(label) <= width for _, _, label in services.AGE_BANDS)
