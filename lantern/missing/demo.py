@@ -2,8 +2,11 @@
 would. Called by the demo generator for each child; deterministic for a given random generator.
 
 Most children have none; some have one or two in the year; a few go missing again and again.
-Most return interviews are offered in time; some late, some declined; one or two children are
-missing now."""
+Most return interviews are offered in time; some late, some declined; for some no interview was
+ever offered (overdue on the worklists after the scan, F06), and for a few of those the reason it
+will not be held is recorded; one or two children are missing now. The "not held" reasons draw
+from their own generator, seeded from the shared one's state without advancing it, so the rest
+of the demo is unchanged."""
 
 import datetime as dt
 import random
@@ -32,6 +35,11 @@ PUSH = ["Arguments at home", "Placement breaking down", "Being bullied at school
 PULL = ["Older 'friends' who give gifts", "Cannabis", "A boyfriend in his twenties", "Money for running errands", ""]
 PEOPLE = ["'Jay', drives a black Audi", "A flat on Mill Street", "'Little T' and his cousin", "The park by the canal", ""]
 DECLINED = ["Did not want to talk to anyone.", "Said she had already told the police everything."]
+NOT_HELD = [
+    "Moved to a placement in another authority the day after she returned; the host authority's missing team has been asked to offer one.",
+    "Admitted to hospital on his return; the ward's safeguarding nurse spoke to him instead and shared what he said.",
+    "Returned to his family in Scotland; the local authority there was told of the episode.",
+]
 
 
 def _staff(staff_by_agency, involvements, agency_types):
@@ -91,7 +99,10 @@ def add_demo_missing(*, rng: random.Random, child, today: dt.date, staff_by_agen
 def _demo_interview(rng, *, episode, interviewers, now) -> None:
     roll = rng.random()
     if roll < 0.08:
-        return  # never offered: the F06 alert shows it
+        aside = random.Random(hash(rng.getstate()[1]))  # does not advance `rng` (see the module's docstring)
+        if aside.random() < 0.5:
+            services.record_interview_not_held(by=aside.choice(interviewers), episode=episode, reason=aside.choice(NOT_HELD))
+        return  # never offered: the F06 alert shows it (unless the reason it will not be held is recorded)
     delay = dt.timedelta(hours=rng.choice([4, 20, 30, 48, 70]) if roll < 0.85 else rng.choice([80, 100, 150]))
     offered_at = episode.returned_at + delay
     if offered_at > now - dt.timedelta(minutes=2):
