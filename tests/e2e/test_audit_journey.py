@@ -61,6 +61,14 @@ def test_lead_auditor_runs_an_audit_and_agencies_return_their_forms(partnership,
             "Were the statutory checks recorded on the file?"
         )
         axe(page)  # a template and its version history
+        page.get_by_role("link", name="Change question REF-01").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Change question REF-01")
+        axe(page)  # the question editor
+        page.get_by_role("link", name="Back to Multi-agency exploitation audit").click()
+        page.get_by_role("button", name="Add a theme").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Add a theme")
+        axe(page)  # the theme editor
+        page.get_by_role("link", name="Back to Multi-agency exploitation audit").click()
         page.get_by_role("link", name="Back to templates").click()
         page.get_by_role("link", name="Back to audits").click()
 
@@ -193,8 +201,11 @@ def test_lead_auditor_runs_an_audit_and_agencies_return_their_forms(partnership,
         row_b.get_by_role("link", name=re.compile(p.police.name)).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Child B: {p.police.name}")
         expect(page.locator("main")).not_to_contain_text("Fictional")
-        expect(page.get_by_role("button", name="Return with comments")).to_be_visible()
         axe(page)  # a form, read-only
+        page.get_by_role("button", name="Return with comments").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Return the form with comments")
+        axe(page)  # returning a form
+        page.get_by_role("link", name="Back to the form").click()
 
         # 5. The report counts the same returns, naming no child.
         page.get_by_role("link", name="Back to the audit").click()

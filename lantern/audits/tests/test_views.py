@@ -657,3 +657,30 @@ def test_the_menu_offers_audits_to_auditors_only(client, audit_world):
     link = f'href="{_url("index")}"'
     assert link in _text(_as(client, w.police_auditor).get(reverse("home")))
     assert link not in _text(_as(client, w.p.police_officer).get(reverse("home")))
+
+
+def test_a_theme_with_no_title_or_question_is_refused_and_nothing_changes(client, audit_world):
+    w = audit_world
+    version = w.template("dip-sample")
+    document = version.document
+    text = _text(_as(client, w.lead).post(_url("template_add_theme", version.template_id), {"title": "", "number": version.number}))
+    assert ERROR_SUMMARY in text and "Enter the title of the theme" in text and "Enter the question" in text
+    version.refresh_from_db()
+    assert version.document == document
+
+
+@pytest.mark.finding("F37")
+def test_in_a_learning_event_the_lead_records_answers_for_every_agency(client, audit_world):
+    w = audit_world
+    audit_round = w.new_round(key="learning-event", title="Learning event")
+    services.open_round(by=w.lead, audit_round=audit_round)
+    police = _form(audit_round, w.p.police, "B")
+    _as(client, w.lead)
+    text = _text(client.get(_url("form", police.pk)))
+    assert "Save as draft" in text and "Fictional" not in text
+    question = next(q for q in services.template_of(audit_round).questions_for("police") if q.type == "text")
+    response = client.post(_url("form", police.pk), {"version": police.version, "action": "draft", question.id: "Said at session 2"})
+    assert response.status_code == 302
+    assert AuditAnswer.objects.get(form=police, question_id=question.id).text == "Said at session 2"
+    # The police auditor still sees the form, and the child's name.
+    assert "Ben Fictional" in _text(_as(client, w.police_auditor).get(_url("form", police.pk)))
