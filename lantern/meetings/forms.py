@@ -124,6 +124,22 @@ class TopicForm(GovukForm):
     )
 
 
+class RecordItemForm(GovukForm):
+    """Choose a person of concern, place, vehicle or business found by name for the agenda."""
+
+    required_messages = {"record": "Select the person or place to discuss"}
+    q = forms.CharField(label="Name", required=False, max_length=200, widget=forms.HiddenInput)
+    record = forms.ChoiceField(label="Which record?", widget=forms.RadioSelect, choices=())
+    detail = forms.CharField(
+        label="Why is it on the agenda?", max_length=300, required=False,
+        help_text="Shown on the agenda beside the name: for example, linked to two more children since the last meeting.",
+    )
+
+    def __init__(self, *args, results=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["record"].choices = [(str(n.pk), f"{n.label} ({n.get_kind_display().lower()})") for n in results]
+
+
 class RemoveForm(GovukForm):
     required_messages = {"reason": "Enter why the item is taken off the agenda"}
     reason = forms.CharField(label="Why is the item taken off the agenda?", widget=forms.Textarea, max_length=5000,

@@ -97,9 +97,14 @@ class ItemReason(models.TextChoices):
     ADDED = "added", "Added by the chair"
     PERSON = "person", "Person of concern to discuss"
     LOCATION = "location", "Location to discuss"
+    BUSINESS = "business", "Business to discuss"
+    VEHICLE = "vehicle", "Vehicle to discuss"
 
 
 CHILD_REASONS = (ItemReason.NEW_REFERRAL, ItemReason.REVIEW_DUE, ItemReason.REPEAT_MISSING, ItemReason.OUTSTANDING_ACTIONS, ItemReason.ADDED)
+# The reason of an item about a record of the network, by the record's kind.
+RECORD_REASONS = {"person": ItemReason.PERSON, "location": ItemReason.LOCATION, "business": ItemReason.BUSINESS, "vehicle": ItemReason.VEHICLE}
+TOPIC_REASONS = (ItemReason.PERSON, ItemReason.LOCATION, ItemReason.BUSINESS, ItemReason.VEHICLE)
 
 
 class Pathway(models.TextChoices):
@@ -113,11 +118,15 @@ class Pathway(models.TextChoices):
 
 
 class AgendaItem(CaseRecord):
-    """One child (or, until the network work lands, one person or place) on a meeting's agenda,
-    with what was said and decided about them. Removed items are kept, with the reason."""
+    """One child, or one person of concern, place, vehicle or business of the network, on a
+    meeting's agenda, with what was said and decided about them. Removed items are kept, with the
+    reason. An item about a record keeps the record's name in `topic` as it stood when added;
+    items added before the network existed are a named topic only (no `node`)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="meeting_items")
+    node = models.ForeignKey("network.Node", on_delete=models.PROTECT, null=True, blank=True, related_name="meeting_items",
+                             help_text="The person of concern, place, vehicle or business the item is about.")
     topic = models.CharField(max_length=300, blank=True, help_text="What a person or location item is about.")
     reason = models.CharField(max_length=16, choices=ItemReason.choices)
     reason_detail = models.CharField(max_length=300, blank=True)
@@ -138,12 +147,17 @@ class AgendaItem(CaseRecord):
 
     class Meta:
         ordering = ["meeting", "position", "id"]
-        indexes = [models.Index(fields=["child", "removed_at"]), models.Index(fields=["referral"])]
+        indexes = [models.Index(fields=["child", "removed_at"]), models.Index(fields=["referral"]), models.Index(fields=["node", "removed_at"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "child"], condition=models.Q(removed_at__isnull=True, child__isnull=False),
                 name="child_once_per_agenda",
             ),
+            models.UniqueConstraint(
+                fields=["meeting", "node"], condition=models.Q(removed_at__isnull=True, node__isnull=False),
+                name="record_once_per_agenda",
+            ),
+            models.CheckConstraint(condition=models.Q(child__isnull=True) | models.Q(node__isnull=True), name="item_child_or_record"),
             models.CheckConstraint(condition=~models.Q(child__isnull=True, topic=""), name="item_child_or_topic"),
         ]
 

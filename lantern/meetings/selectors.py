@@ -16,6 +16,9 @@ from lantern.missing.conf import repeat_missing_days
 from lantern.missing.models import MissingEpisode
 from lantern.missing.selectors import repeatedly_missing
 from lantern.contacts.selectors import last_contact_by_agency
+from lantern.network.models import Node, NodeKind
+from lantern.network.selectors import hotspots, linked_children, shared_persons
+from lantern.partnership.models import Agency, AgencyType, Membership, Role
 from lantern.plans.selectors import plan_status
 from lantern.referrals.models import Outcome, Referral
 from lantern.risk.models import EXPLOITATION_KINDS, Level, RiskDecision, RiskKind
@@ -24,7 +27,7 @@ from lantern.risk.selectors import _current_from, current_decisions, latest_scre
 from .conf import acknowledge_working_days, review_weeks
 from .minutes import Minutes, MinutesAction, MinutesAttendance, MinutesItem
 from .models import (
-    ActionStatus, AgendaItem, Invitation, ItemReason, Meeting, MeetingAction, MeetingKind, MeetingStatus, MinutesRelease,
+    RECORD_REASONS, ActionStatus, AgendaItem, Invitation, ItemReason, Meeting, MeetingAction, MeetingKind, MeetingStatus, MinutesRelease,
     MinutesShare, ReleaseKind,
 )
 from .rules import agency_ids_for, can_open_meeting, can_run_meetings
@@ -77,10 +80,12 @@ def _need_to_know_items(user, meeting: Meeting) -> QuerySet[AgendaItem]:
     items = AgendaItem.objects.filter(meeting=meeting, removed_at__isnull=True)
     if can_run_meetings(user):
         return items
-    agency_ids = sorted(agency_ids_for(user))
-    return items.filter(child__isnull=False).filter(
-        Exists(Involvement.objects.filter(child=OuterRef("child"), agency_id__in=agency_ids, ended_on__isnull=True))
+    agency_ids = agency_ids_for(user)
+    about_children = Q(child__isnull=False) & Q(
+        Exists(Involvement.objects.filter(child=OuterRef("child"), agency_id__in=sorted(agency_ids), ended_on__isnull=True))
     )
+    records = [item for item, told in record_item_agency_ids(meeting).items() if told & agency_ids]
+    return items.filter(about_children | Q(pk__in=records))
 
 
 @dataclass
@@ -99,7 +104,7 @@ class MeetingPage:
 def meeting_page(user, meeting: Meeting) -> MeetingPage:
     """What the meeting page shows `user`. Six queries."""
     visible = list(
-        _need_to_know_items(user, meeting).select_related("child", "referral")
+        _need_to_know_items(user, meeting).select_related("child", "referral", "node")
         .annotate(action_count=Count("actions", distinct=True), decision_count=Count("decisions", distinct=True))
         .order_by("position", "id")
     )
@@ -129,7 +134,7 @@ def access_item(user, item_id) -> AgendaItem:
         pk = int(item_id)
     except (TypeError, ValueError):
         raise Http404("Not found") from None
-    item = AgendaItem.objects.select_related("meeting", "meeting__chair", "referral").filter(pk=pk).first()
+    item = AgendaItem.objects.select_related("meeting", "meeting__chair", "referral", "node").filter(pk=pk).first()
     if item is None or not user.is_authenticated or not can_open_meeting(user, item.meeting):
         raise Http404("Not found")
     if not _need_to_know_items(user, item.meeting).filter(pk=item.pk).exists():
@@ -327,8 +332,22 @@ def item_summary(item: AgendaItem) -> ItemSummary | None:
     )
 
 
+def record_summary(item: AgendaItem) -> dict | None:
+    """What an item about a person, place, vehicle or business shows of the record: its kind, how
+    many children are linked to it and, for a person, what agencies must do. Not the intelligence
+    behind it, which the police and the hub open from the network. Three queries at most."""
+    if item.node_id is None:
+        return None
+    from lantern.network.models import PersonOfConcern
+
+    node = item.node
+    guidance = PersonOfConcern.objects.filter(node=node).values_list("guidance", flat=True).first() if node.kind == NodeKind.PERSON else ""
+    return {"node": node, "kind": node.get_kind_display(), "children": len(linked_children([node.pk])[node.pk]), "guidance": guidance or ""}
+
+
 def item_page(user, item: AgendaItem) -> dict:
     return {
+        "record": record_summary(item),
         "item": item,
         "meeting": item.meeting,
         "summary": item_summary(item),
@@ -487,8 +506,9 @@ def actions_owned_by(user) -> list[MeetingAction]:
 
 
 def involved_agency_ids(meeting: Meeting) -> dict[int, set[int]]:
-    """For each active child item of the meeting, the agencies involved with the child on the day
-    of the meeting or since. One query."""
+    """For each active item of the meeting, the agencies told of it: for a child's item, those
+    involved with the child on the day of the meeting or since; for an item about a person, place,
+    vehicle or business, those of `record_item_agency_ids`. Fixed queries."""
     day = meeting.starts_at.astimezone(LONDON).date()
     rows = (
         Involvement.objects.filter(
@@ -499,5 +519,108 @@ def involved_agency_ids(meeting: Meeting) -> dict[int, set[int]]:
     out: dict[int, set[int]] = {}
     for item_id, agency_id in rows:
         out.setdefault(item_id, set()).add(agency_id)
+    out.update(record_item_agency_ids(meeting))
     return out
 
+
+def always_told_agency_ids() -> set[int]:
+    """The agencies told of every item about a person, place, vehicle or business: every active
+    police agency, and the agencies of the exploitation hub's members. One query."""
+    police = Agency.objects.filter(is_active=True, agency_type=AgencyType.POLICE).values("pk")
+    hub = Membership.objects.filter(role=Role.HUB, ended_at__isnull=True, agency__is_active=True).values("agency_id")
+    return set(Agency.objects.filter(Q(pk__in=police) | Q(pk__in=hub)).values_list("pk", flat=True))
+
+
+def record_item_agency_ids(meeting: Meeting, *, current: bool = False) -> dict[int, set[int]]:
+    """For each active item of the meeting about a person, place, vehicle or business, the
+    agencies with a need to know: the police and the hub always, and every agency involved with a
+    child linked to the record (on the day of the meeting or since; `current`: involved now).
+    Nothing for an item named before the network existed (no record): the police and the hub see
+    it as they run the meeting. At most six queries, none when there is no such item."""
+    items = dict(AgendaItem.objects.filter(meeting=meeting, removed_at__isnull=True, node__isnull=False).values_list("pk", "node_id"))
+    if not items:
+        return {}
+    children = linked_children(set(items.values()))
+    wanted = set().union(*children.values())
+    by_child: dict[int, set[int]] = {}
+    if wanted:
+        involvements = Involvement.objects.filter(child_id__in=sorted(wanted), agency__is_active=True)
+        if current:
+            involvements = involvements.filter(ended_on__isnull=True)
+        else:
+            day = meeting.starts_at.astimezone(LONDON).date()
+            involvements = involvements.filter(started_on__lte=max(day, timezone.localdate())).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        for child_id, agency_id in involvements.values_list("child_id", "agency_id").distinct():
+            by_child.setdefault(child_id, set()).add(agency_id)
+    always = always_told_agency_ids()
+    return {item: always.union(*(by_child.get(c, set()) for c in children[node])) for item, node in items.items()}
+
+
+# Persons and places to discuss (F29) ------------------------------------------------------------
+
+
+@dataclass
+class RecordProposal:
+    """A person of concern or a place the chair should consider discussing, found by the network's
+    analysis: a person linked to two or more children at medium or high risk, or a hotspot."""
+
+    node_id: int
+    name: str
+    kind: str
+    reason: str
+    detail: str
+
+    @property
+    def kind_label(self) -> str:
+        return NodeKind(self.kind).label
+
+
+HOTSPOTS_PROPOSED = 5
+
+
+def propose_records(meeting: Meeting) -> list[RecordProposal]:
+    """For an exploitation meeting, the persons of concern linked to two or more children at
+    medium or high risk, most such children first, then the top hotspots (up to 5 places or
+    businesses linked to two or more children, ranked as the hotspot list ranks them over the
+    review period before the meeting), none already on the agenda. Fixed queries."""
+    if meeting.kind != MeetingKind.EXPLOITATION or not meeting.is_open_for_changes:
+        return []
+    on_agenda = set(AgendaItem.objects.filter(meeting=meeting, removed_at__isnull=True, node__isnull=False).values_list("node_id", flat=True))
+    shared = [s for s in shared_persons(min_children=2) if s.person.node_id not in on_agenda]
+    child_ids = {n.child_id for s in shared for n in s.children}
+    at_risk = set(
+        current_decisions().filter(kind__in=EXPLOITATION_KINDS, level__in=(Level.MEDIUM, Level.HIGH), child_id__in=sorted(child_ids),
+                                   child__closed_at__isnull=True).values_list("child_id", flat=True)
+    ) if child_ids else set()
+    persons = []
+    for s in shared:
+        n = sum(1 for c in s.children if c.child_id in at_risk)
+        if n >= 2:
+            persons.append((n, RecordProposal(s.person.node_id, s.person.name, NodeKind.PERSON, RECORD_REASONS[NodeKind.PERSON],
+                                              f"Linked to {n} children at medium or high risk")))
+    persons.sort(key=lambda p: (-p[0], p[1].name))
+    day = meeting.starts_at.astimezone(LONDON).date()
+    since = day - dt.timedelta(weeks=review_weeks())
+    places = []
+    for spot in hotspots(since=since, until=day):
+        if len(places) == HOTSPOTS_PROPOSED or spot.children < 2:
+            break
+        if spot.node.pk in on_agenda:
+            continue
+        found = f"; found there when missing {spot.episodes} time{'s' if spot.episodes != 1 else ''}" if spot.episodes else ""
+        places.append(RecordProposal(spot.node.pk, spot.node.label, spot.node.kind, RECORD_REASONS[spot.node.kind],
+                                     f"Hotspot: {spot.children} children linked{found}; {spot.recent_links} "
+                                     f"link{'s' if spot.recent_links != 1 else ''} recorded since {long_date(since)}"))
+    return [p for _, p in persons] + places
+
+
+def agenda_records(user, text: str, *, limit: int = 25) -> list[Node]:
+    """Persons of concern, places, vehicles and businesses whose name contains the words searched
+    for, for the chair to put on the agenda: for those who run meetings. Names only: the
+    intelligence behind a record stays with the police and the hub. One query."""
+    if not user.is_authenticated or not can_run_meetings(user):
+        raise Http404("Not found")
+    text = " ".join((text or "").split())
+    if not text:
+        return []
+    return list(Node.objects.exclude(kind=NodeKind.CHILD).filter(label__icontains=text).order_by("kind", "label", "pk")[:limit])

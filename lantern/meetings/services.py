@@ -14,6 +14,7 @@ from django.utils import timezone
 from lantern.children import timeline
 from lantern.children.models import Child, Involvement
 from lantern.core.dates import LONDON, long_date
+from lantern.network.models import Node
 from lantern.notifications.services import notify
 from lantern.partnership.models import Agency, Membership
 from lantern.partnership.selectors import case_workers
@@ -21,11 +22,11 @@ from lantern.risk.models import DecisionSource, RiskDecision
 from lantern.risk.services import UNCHECKED, decide_risk_level
 
 from .models import (
-    DEFAULT_CONFIDENTIALITY, CHILD_REASONS, ActionStatus, AgendaItem, Attendance, Invitation, ItemReason, Meeting, MeetingAction,
+    DEFAULT_CONFIDENTIALITY, CHILD_REASONS, RECORD_REASONS, ActionStatus, AgendaItem, Attendance, Invitation, ItemReason, Meeting, MeetingAction,
     MeetingKind, MeetingSeries, MeetingStatus, MinutesRelease, MinutesShare, Pathway, ReleaseKind,
 )
 from .rules import agency_ids_for, can_run_meetings
-from .selectors import involved_agency_ids, item_summary, propose_agenda
+from .selectors import involved_agency_ids, item_summary, propose_agenda, record_item_agency_ids
 
 ON_AGENDA = timeline.register_kind("meeting_agenda", "On a meeting agenda")
 DISCUSSED = timeline.register_kind("meeting_discussed", "Discussed at a meeting")
@@ -195,7 +196,8 @@ def add_child_item(
 
 @transaction.atomic
 def add_topic_item(*, by, meeting: Meeting, reason: str, topic: str) -> AgendaItem:
-    """A person of concern or a location to discuss (a named topic until the network records exist)."""
+    """A person or place to discuss that is not recorded in the network: a named topic. The police
+    and the hub see it; invite any other agency that should hear about it."""
     _run(by, "change a meeting's agenda")
     _still_open(meeting)
     errors = {}
@@ -206,6 +208,26 @@ def add_topic_item(*, by, meeting: Meeting, reason: str, topic: str) -> AgendaIt
     if errors:
         raise ValidationError(errors)
     return AgendaItem.objects.create(meeting=meeting, topic=_text(topic)[:300], reason=reason, position=_next_position(meeting), added_by=by)
+
+
+@transaction.atomic
+def add_record_item(*, by, meeting: Meeting, node: Node, detail: str = "") -> AgendaItem:
+    """A person of concern, place, vehicle or business of the network to discuss (F29). The item
+    keeps the record's name as it stands now; the police, the hub and every agency working with a
+    child linked to the record are invited (F27) and, later, sent the item's minutes (F25)."""
+    _run(by, "change a meeting's agenda")
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk", flat=True).first()
+    _still_open(meeting)
+    if node.kind not in RECORD_REASONS:
+        raise ValidationError({"node": "Choose a person of concern, a place, a vehicle or a business"})
+    if AgendaItem.objects.filter(meeting=meeting, node=node, removed_at__isnull=True).exists():
+        raise ValidationError({"node": f"{node.label} is already on this agenda"})
+    item = AgendaItem.objects.create(
+        meeting=meeting, node=node, topic=node.label[:300], reason=RECORD_REASONS[node.kind], reason_detail=_text(detail)[:300],
+        position=_next_position(meeting), added_by=by,
+    )
+    refresh_invitations(meeting)
+    return item
 
 
 @transaction.atomic
@@ -250,7 +272,9 @@ def remove_item(*, by, item: AgendaItem, reason: str) -> AgendaItem:
 
 
 def refresh_invitations(meeting: Meeting) -> list[Invitation]:
-    """Invite every agency actively involved with a child on the agenda (F27); withdraw the
+    """Invite every agency actively involved with a child on the agenda, and for an item about a
+    person, place, vehicle or business the police, the hub and every agency working with a child
+    linked to it (F27); withdraw the
     invitation of an agency no child on the agenda concerns any more, unless the chair added it."""
     wanted = set(
         Involvement.objects.filter(
@@ -258,6 +282,8 @@ def refresh_invitations(meeting: Meeting) -> list[Invitation]:
             agency__is_active=True,
         ).values_list("agency_id", flat=True)
     )
+    # Items about a person or place: the police, the hub and the agencies of the children linked to it.
+    wanted = wanted.union(*record_item_agency_ids(meeting, current=True).values())
     now = timezone.now()
     existing = {i.agency_id: i for i in Invitation.objects.filter(meeting=meeting)}
     for agency_id in wanted - existing.keys():
@@ -543,7 +569,10 @@ def publish_minutes(*, by, meeting: Meeting) -> MinutesRelease:
 def release_minutes(*, by, meeting: Meeting, kind: str) -> MinutesRelease:
     """Share a release with every agency involved with a child discussed, on the day of the
     meeting or since, whether it attended or not; each gets only the items about children it is
-    involved with (F25). Every share is recorded and shown on each child's timeline (F28)."""
+    involved with (F25). An item about a person, place, vehicle or business goes to the police and
+    the hub, and to every agency involved with a child linked to the record (need to know); a
+    named topic of before the network goes to no agency. Every share is recorded and shown on each
+    child's timeline (F28)."""
     if MinutesRelease.objects.filter(meeting=meeting, kind=kind).exists():
         raise ValidationError(f"The {ReleaseKind(kind).label.lower()} of this meeting have already been sent")
     now = timezone.now()
@@ -564,8 +593,10 @@ def release_minutes(*, by, meeting: Meeting, kind: str) -> MinutesRelease:
             f"are ready for {agencies[agency_id].name}. Open them and confirm you have received them.",
         )
     words = _meeting_words(meeting)
-    children = {i.pk: i.child for i in AgendaItem.objects.filter(pk__in=list(by_item)).select_related("child")}
+    children = {i.pk: i.child for i in AgendaItem.objects.filter(pk__in=list(by_item), child__isnull=False).select_related("child")}
     for item_id, agency_ids in sorted(by_item.items()):
+        if item_id not in children:
+            continue  # an item about a person or place: the share itself is the record of who got it
         names = ", ".join(sorted(agencies[a].name for a in agency_ids))
         timeline.record_event(
             child=children[item_id], kind=MINUTES_SHARED.code, actor=by, url=_meeting_url(meeting),

@@ -17,6 +17,7 @@ from lantern.children.models import AccessPurpose
 from lantern.children.selectors import access_child, search_children
 from lantern.core.views import run_service
 from lantern.core.dates import LONDON, local_today, working_days_between
+from lantern.network.models import Node
 from lantern.risk.selectors import current_levels, screenings_to_decide_on
 from lantern.risk.views import record_level_decisions
 
@@ -24,7 +25,7 @@ from . import documents, selectors, services
 from .conf import acknowledge_working_days
 from .forms import (
     ActionForm, AddChildForm, AttendanceForm, CancelForm, CloseItemForm, ConfirmForm, DiscussionForm, InformationForm,
-    InviteForm, MarkActionForm, MeetingDecisionForm, MeetingForm, PathwayForm, RemoveForm, SeriesForm, TopicForm,
+    InviteForm, MarkActionForm, MeetingDecisionForm, MeetingForm, PathwayForm, RecordItemForm, RemoveForm, SeriesForm, TopicForm,
 )
 from .models import ActionStatus, ItemReason, ReleaseKind
 from .rules import agency_ids_for, can_run_meetings
@@ -171,9 +172,21 @@ def agenda(request, meeting_id: int):
     meeting = _meeting(request, meeting_id, run=True)
     form = ConfirmForm(request.POST or None)
     proposals = selectors.propose_agenda(meeting) if meeting.is_open_for_changes else []
+    records = selectors.propose_records(meeting)
     if request.method == "POST":
         form.is_valid()
-        if "proposal" in request.POST:
+        if "record" in request.POST:
+            wanted_record = next((r for r in records if str(r.node_id) == request.POST["record"]), None)
+            if wanted_record is None:
+                form.add_error(None, "That person or place is no longer proposed. They may be on the agenda already")
+            else:
+                node = Node.objects.get(pk=wanted_record.node_id)
+                added = run_service(form, lambda: services.add_record_item(by=request.user, meeting=meeting, node=node, detail=wanted_record.detail))
+                if added is not None:
+                    messages.success(request, f"{wanted_record.name} has been added to the agenda. The police, the hub and the agencies "
+                                     "working with the children linked to them are invited")
+                    return redirect("meetings:agenda", meeting.pk)
+        elif "proposal" in request.POST:
             wanted = next((p for p in proposals if str(p.child.pk) == request.POST["proposal"]), None)
             if wanted is None:
                 form.add_error(None, "That child is no longer proposed. They may be on the agenda already")
@@ -192,7 +205,7 @@ def agenda(request, meeting_id: int):
     groups = [(reason, ItemReason(reason).label, [p for p in proposals if p.reason == reason]) for reason in REASON_ORDER]
     return render(request, "meetings/agenda.html", {
         "meeting": meeting, "page": selectors.meeting_page(request.user, meeting), "proposals": proposals,
-        "groups": [g for g in groups if g[2]], "form": form,
+        "groups": [g for g in groups if g[2]], "form": form, "records": records,
     })
 
 
@@ -218,19 +231,30 @@ def add_child(request, meeting_id: int):
 
 @login_required
 def add_topic(request, meeting_id: int):
+    """Put a person of concern, place, vehicle or business on the agenda: find the record by name
+    and choose it (F29) or, for someone or somewhere not recorded yet, name them (a topic)."""
     meeting = _meeting(request, meeting_id, run=True)
     if not meeting.is_open_for_changes:
         return redirect("meetings:detail", meeting.pk)
-    form = TopicForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.add_topic_item(by=request.user, meeting=meeting, **form.cleaned_data)) is not None:
+    action = request.POST.get("action", "topic") if request.method == "POST" else None
+    query = ((request.POST.get("q") if action == "record" else request.GET.get("q")) or "").strip()
+    results = selectors.agenda_records(request.user, query) if query else []
+    record_form = RecordItemForm(request.POST if action == "record" else None, results=results, initial={"q": query})
+    topic_form = TopicForm(request.POST if action == "topic" else None)
+    if action == "record" and record_form.is_valid():
+        node = next(n for n in results if str(n.pk) == record_form.cleaned_data["record"])
+        if run_service(record_form, lambda: services.add_record_item(by=request.user, meeting=meeting, node=node,
+                                                                      detail=record_form.cleaned_data["detail"])) is not None:
+            messages.success(request, f"{node.label} has been added to the agenda. The police, the hub and the agencies working with "
+                             "the children linked to them are invited")
+            return redirect("meetings:agenda", meeting.pk)
+    if action == "topic" and topic_form.is_valid():
+        if run_service(topic_form, lambda: services.add_topic_item(by=request.user, meeting=meeting, **topic_form.cleaned_data)) is not None:
             messages.success(request, "The item has been added to the agenda")
             return redirect("meetings:agenda", meeting.pk)
-    return render(request, "meetings/form.html", {
-        "form": form, "meeting": meeting, "heading": "Add a person or location to discuss", "button": "Add to the agenda",
-        "back_url": reverse("meetings:agenda", args=[meeting.pk]), "back_text": "Back to the agenda",
-        "intro": "Until people and places are recorded in Lantern, the item is a named topic. Invite any agency that should "
-        "hear about it from the invitations page.",
+    return render(request, "meetings/add_record.html", {
+        "meeting": meeting, "query": query, "results": results, "form": record_form, "topic_form": topic_form,
+        "error_form": record_form if action == "record" else topic_form if action == "topic" else None,
     })
 
 

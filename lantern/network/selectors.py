@@ -405,6 +405,37 @@ def latest_link_types(pairs) -> dict[tuple[int, int], str]:
     return {pair: value[2] for pair, value in held.items()}
 
 
+def linked_children(node_ids) -> dict[int, set[int]]:
+    """For each person, place, vehicle or business, the children (`Child` ids) linked to it by a
+    live link: directly, or, for a place or business, through a person or vehicle linked to it
+    (as the hotspots count them). For who is told about a meeting's item on the record. Three
+    queries at most."""
+    wanted = set(node_ids)
+    out: dict[int, set[int]] = {n: set() for n in wanted}
+    if not wanted:
+        return out
+    places = set(Node.objects.filter(pk__in=wanted, kind__in=(NodeKind.LOCATION, NodeKind.BUSINESS)).values_list("pk", flat=True))
+    middles: dict[int, set[int]] = defaultdict(set)  # person or vehicle -> the places of `wanted` it is linked to
+    around = live_links().filter(Q(a_id__in=wanted) | Q(b_id__in=wanted)).order_by()
+    for a, b, a_kind, b_kind, a_child, b_child in around.values_list("a_id", "b_id", "a__kind", "b__kind", "a__child_id", "b__child_id"):
+        for here, other_kind, other, other_child in ((a, b_kind, b, b_child), (b, a_kind, a, a_child)):
+            if here not in wanted:
+                continue
+            if other_kind == NodeKind.CHILD:
+                out[here].add(other_child)
+            elif here in places and other_kind in (NodeKind.PERSON, NodeKind.VEHICLE):
+                middles[other].add(here)
+    if middles:
+        through = live_links().filter(
+            (Q(a_id__in=list(middles)) & Q(b__kind=NodeKind.CHILD)) | (Q(b_id__in=list(middles)) & Q(a__kind=NodeKind.CHILD))
+        ).order_by()
+        for a, b, a_child, b_child in through.values_list("a_id", "b_id", "a__child_id", "b__child_id"):
+            middle, child = (a, b_child) if a in middles else (b, a_child)
+            for place in middles[middle]:
+                out[place].add(child)
+    return out
+
+
 # Hotspots (F30) -----------------------------------------------------------------------------------
 
 
