@@ -235,7 +235,7 @@ class EndForm(GovukForm):
         help_text="Every action must be done, handed on or no longer needed first.",
     )
     persons_confirmed = forms.BooleanField(label="I have checked the persons of concern linked to the child's record", required=False)
-    persons_seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    persons_seen = forms.CharField(widget=forms.HiddenInput, required=False)  # written by the template: the ids shown
     persons_of_concern = forms.CharField(
         label="Notes on the persons of concern (optional)", widget=forms.Textarea, max_length=20000, required=False,
         help_text="For example, what the police know that is not linked yet, or who was told.",
@@ -252,7 +252,6 @@ class EndForm(GovukForm):
                                          help_text="Only when closing the record and no plan continues.")
 
     def __init__(self, *args, linked, persons, **kwargs):
-        kwargs.setdefault("initial", {})["persons_seen"] = ",".join(str(pk) for pk in sorted({row.node.pk for row in persons}))
         super().__init__(*args, **kwargs)
         if not persons:
             self.fields["persons_confirmed"].label = "No persons of concern are known"

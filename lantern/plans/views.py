@@ -352,4 +352,5 @@ def end_plan(request, child_id: int):
             return _back(child)
     return _form_page(request, form, child, heading="Step down or close", button="Save and end the plan", template="plans/end.html",
                       plan=plan, open_actions=selectors.open_actions(plan), warning=True, persons=persons,
+                      persons_seen=",".join(str(pk) for pk in sorted({row.node.pk for row in persons})),
                       sees_intelligence=bool(sees_intelligence(request.user)))

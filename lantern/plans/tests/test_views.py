@@ -594,6 +594,7 @@ def test_the_closure_page_lists_the_persons_linked_to_the_child(client, partners
     network.end_link(by=p.hub, link=link, reason="Wrong person")
     response = client.post(_url("end", child.pk), data)  # the page was opened before the link ended
     assert response.status_code == 200 and "have changed since you opened this page" in _text(response)
+    assert 'name="persons_seen" value=""' in _text(response)  # the page shown again carries the links as they are now
     page = _text(client.get(_url("end", child.pk)))
     assert "No persons of concern are known" in page
     response = client.post(_url("end", child.pk), {**data, "persons_seen": ""})
