@@ -684,3 +684,26 @@ def test_in_a_learning_event_the_lead_records_answers_for_every_agency(client, a
     assert AuditAnswer.objects.get(form=police, question_id=question.id).text == "Said at session 2"
     # The police auditor still sees the form, and the child's name.
     assert "Ben Fictional" in _text(_as(client, w.police_auditor).get(_url("form", police.pk)))
+
+
+def test_the_home_and_forms_pages_make_a_fixed_number_of_queries(client, audit_world, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = audit_world
+    first = w.new_round(title="First", children=[w.ben])
+    services.open_round(by=w.lead, audit_round=first)
+    _as(client, w.police_auditor)
+    client.get(_url("index"))  # warm the session
+    counts = {}
+    for name in ("index", "my_forms"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_url(name)).status_code == 200
+        counts[name] = len(queries)
+    extra = [register_child(by=w.p.social_worker, first_name=f"More{n}", last_name="Fictional") for n in range(4)]
+    for n in range(3):
+        more = w.new_round(title=f"More {n}", children=[w.amy, w.ben, w.cal, *extra])
+        services.open_round(by=w.lead, audit_round=more, extra_agencies=[w.p.police])
+    for name in ("index", "my_forms"):
+        with django_assert_max_num_queries(counts[name]):
+            assert client.get(_url(name)).status_code == 200
