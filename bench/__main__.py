@@ -34,6 +34,11 @@ Environment:
                    bench drops and creates it, and drops it afterwards. Implies
                    BENCH_ONLY=missing,agenda,contacts,network (the page measures' baselines are
                    SQLite's SQL); the results go to their own block of docs/performance.md.
+  BENCH_ONLY=audits the report of one audit round of 1,000 cases and 12 agencies (12,000 forms)
+                   against its SQL (bench/audits.py), on its own: it builds no register. With
+                   BENCH_DATABASE_URL, on PostgreSQL. Its results go to their own blocks of
+                   docs/performance.md (unless BENCH_WRITE_DOCS=0). BENCH_AUDIT_REPS timed
+                   repetitions (default 15), BENCH_AUDIT_WARMUP (2).
   BENCH_PROFILE    1 to print a cProfile of the overdue-interview rule and of `propose_agenda`
   BENCH_WRITE_DOCS 1 to write the results into docs/performance.md, 0 never; by default only
                    a run at the full 50,000 children writes them (and never a BENCH_ONLY run on
@@ -77,6 +82,8 @@ def main() -> int:
     only = {part.strip() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()}
     if postgres and not only:
         only = set(SET_MEASURES)
+    if only == {"audits"}:
+        return _main_audits(postgres=postgres, started=started)
     if only - set(SET_MEASURES):
         raise SystemExit(f"BENCH_ONLY must be empty or names from {', '.join(SET_MEASURES)}, not {os.environ['BENCH_ONLY']!r}")
     full_run_writes = children == FULL_SIZE and (only == set(SET_MEASURES) if postgres else not only)
@@ -115,6 +122,65 @@ def main() -> int:
         connections.close_all()
         if os.environ.get("BENCH_KEEP_DB") == "1":
             print(f"Kept {database}")
+        elif postgres:
+            _drop_postgres_database(connection, settings.DATABASES["default"]["NAME"])
+        else:
+            _remove_database(database)
+
+
+def _main_audits(*, postgres: bool, started: float) -> int:
+    """`BENCH_ONLY=audits`: the audit report alone, on its own database (no register)."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    from . import audits, data, report
+
+    if postgres:
+        name = settings.DATABASES["default"]["NAME"]
+        _create_postgres_database(connection, name)
+    else:
+        database = Path(settings.DATABASES["default"]["NAME"]).resolve()
+        if database.parent != BENCH_DIR or database.name == "lantern.sqlite3":
+            raise SystemExit(f"Refusing to run: the bench database would be {database}")
+        _remove_database(database)
+    try:
+        print(f"Lantern bench, the audit report only, on {connection.vendor}")
+        phases = {}
+        mark = time.perf_counter()
+        data.set_fast_writes()
+        call_command("migrate", verbosity=0, interactive=False)
+        phases["migrate"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        built = audits.build()
+        phases["audit data"] = time.perf_counter() - mark
+        connection.close()
+        mark = time.perf_counter()
+        load_before = os.getloadavg()[0]
+        results = audits.run_measures(built, reps=_env_int("BENCH_AUDIT_REPS", 15), warmup=_env_int("BENCH_AUDIT_WARMUP", 2))
+        phases["measure"] = time.perf_counter() - mark
+        env_text = audits.environment(results, load=(load_before, os.getloadavg()[0]))
+        text = report.render_scan(
+            rows=audits.rows(results), query_counts=audits.query_rows(results), env_text=env_text,
+            total_seconds=time.perf_counter() - started, phases=phases,
+        )
+        print()
+        print(text)
+        if os.environ.get("BENCH_WRITE_DOCS", "1") == "1":
+            if report.write_doc(text, markers=audits.MARKERS[connection.vendor]):
+                print(f"\nWritten into {report.DOC.relative_to(BENCH_DIR.parent)}")
+            else:
+                print(f"\n{report.DOC} has no audit results markers; not written")
+        return 0
+    finally:
+        connections.close_all()
+        if os.environ.get("BENCH_KEEP_DB") == "1":
+            print("Kept the bench database")
         elif postgres:
             _drop_postgres_database(connection, settings.DATABASES["default"]["NAME"])
         else:
@@ -281,6 +347,9 @@ def _measure_extras(built_contacts, built_network, *, profiling: bool):
         if "groups" in t:
             rows.append(report.Row(f"Network, {size}: `groups_of_children` through every kind", t["groups"], None,
                                    "median < 5,000 ms", limit_ms=5000))
+        if "groups_default" in t:
+            rows.append(report.Row(f"Network, {size}: `groups_of_children` through persons and vehicles (the groups page's default)",
+                                   t["groups_default"], None, "median < 5,000 ms", limit_ms=5000))
         rows.append(report.Row(f"Network, {size}: `hotspots` of the last 90 days, {results.facts['places']:,} places ranked",
                                t["hotspots"], t["sql"], "≤ 2× SQL baseline", limit_ratio=2))
         queries += [

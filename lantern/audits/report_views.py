@@ -97,9 +97,9 @@ class ImportForm(GovukForm):
 def round_import(request):
     if not is_auditor(request.user):
         raise Http404("Not found")
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     problems = []
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         try:
             audit_round = import_round(by=request.user, document=form.cleaned_data["file"])
         except ExchangeError as exc:

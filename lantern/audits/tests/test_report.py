@@ -58,7 +58,8 @@ def twelve_agency_round(w, *, children: int = 10):
 
 def build_2015_round(w):
     """120 forms: 63 completed, 57 nil returns (40 no involvement, 10 not known, 4 outside the
-    scope period, 3 other). Children's social care completes every case's form."""
+    scope period, 3 other). Children's social care completes every case's form, ticking the
+    contributory factors so that each is present in as many cases as in 2015."""
     audit_round, auditors = twelve_agency_round(w)
     forms = list(AuditForm.objects.filter(round=audit_round).select_related("agency", "round", "case").order_by("case__position", "agency__name"))
     assert len(forms) == 120
@@ -70,7 +71,8 @@ def build_2015_round(w):
         outcome = "done" if form.agency_id == w.p.social_care.pk else next(others)
         by = auditors[form.agency_id]
         if outcome == "done":
-            services.submit_form(by=by, form=form, expected_version=form.version, answers=answers_for(form))
+            ticked = [f for f, cases in FACTORS_2015.items() if form.case.position <= cases] if form.agency_id == w.p.social_care.pk else []
+            services.submit_form(by=by, form=form, expected_version=form.version, answers=answers_for(form, extra={"CF-01": ticked}))
         else:
             services.nil_return(by=by, form=form, reason=outcome, detail="Closed before the period" if outcome == NilReason.OTHER else "",
                                 expected_version=form.version)
@@ -92,6 +94,9 @@ def test_a_round_like_the_2015_audit_reports_its_counts(audit_world):
     social_care = next(a for a in report.returns_by_agency if a.agency == audit_world.p.social_care.name)
     assert (social_care.completed, social_care.nil_returns) == (10, 0)
     assert report.cases == 10
+    assert {row.id: row.display for row in report.factors if row.id in FACTORS_2015} == {
+        factor: f"{cases} of 10 cases ({cases * 10}%)" for factor, cases in FACTORS_2015.items()
+    }
     sexes = {row.label: row.cases.num for row in report.sample[0].rows}
     assert sexes == {"Female": 10}
     risk = {row.label: row.cases.num for t in report.sample if t.title == "Risk level" for row in t.rows}
