@@ -286,6 +286,8 @@ def set_deep_dive(*, by, case: AuditCase, deep_dive: bool) -> AuditCase:
     _need_lead(by, case.round, "mark cases for a deep dive")
     if case.round.status == RoundStatus.CLOSED:
         raise ValidationError("This audit is closed")
+    if case.withdrawn_at is not None:
+        raise ValidationError("This case has been taken out of the audit")
     case.deep_dive = bool(deep_dive)
     case.save()
     return case
@@ -294,6 +296,8 @@ def set_deep_dive(*, by, case: AuditCase, deep_dive: bool) -> AuditCase:
 def withdraw_case(*, by, case: AuditCase, reason: str) -> AuditCase:
     _need_lead(by, case.round, "take cases out of the audit")
     _draft(case.round)
+    if case.withdrawn_at is not None:
+        raise ValidationError("This case has already been taken out of the audit")
     if not _text(reason):
         raise ValidationError({"reason": "Enter why the case is taken out of the audit"})
     case.withdrawn_at = timezone.now()
@@ -388,7 +392,8 @@ def add_agency(*, by, audit_round: AuditRound, agency: Agency | None, cases=None
 def _may_complete(by, form: AuditForm) -> None:
     if by is None or not by.is_authenticated or not completes_form(by, form):
         raise PermissionDenied("Only the auditors of the form's agency can complete it.")
-    if form.round.status != RoundStatus.OPEN:
+    returned_in_moderation = form.round.status == RoundStatus.MODERATION and form.status == FormStatus.RETURNED
+    if form.round.status != RoundStatus.OPEN and not returned_in_moderation:
         raise ValidationError("This audit is not open for returns")
     if not form.is_editable:
         raise ValidationError("This form has been sent in. A lead auditor can return it to you if it needs changes")
@@ -554,9 +559,6 @@ def return_form(*, by, form: AuditForm, comment: str) -> AuditForm:
         form.version += 1
         form.save()
         FormEvent.objects.create(form=form, kind=FormEvent.Kind.RETURNED, by=by, comment=_text(comment))
-        if form.round.status == RoundStatus.MODERATION:
-            form.round.status = RoundStatus.OPEN
-            form.round.save()
         _tell_agencies(
             form.round, [form.agency_id], exclude=by, subject=f"An audit form has been returned to your agency: {form.round.title}",
             body="A lead auditor has returned one of your agency's audit forms with comments. Open it to see what to change.",

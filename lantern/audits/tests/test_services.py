@@ -300,3 +300,34 @@ def test_the_daily_scan_sends_the_reminders(audit_world):
     services.open_round(by=w.lead, audit_round=audit_round)
     daily_scan.call(reschedule=False)
     assert Notification.objects.filter(recipient=w.school_auditor, subject__startswith="Reminder: audit forms due").count() == 1
+
+
+def test_a_form_returned_during_moderation_is_sent_in_again_without_reopening_the_audit(audit_world):
+    w = audit_world
+    audit_round = w.new_round()
+    services.open_round(by=w.lead, audit_round=audit_round)
+    form = AuditForm.objects.get(round=audit_round, agency=w.p.police)
+    services.submit_form(by=w.police_auditor, form=form, expected_version=form.version, answers=answers_for(form))
+    services.start_moderation(by=w.lead, audit_round=audit_round)
+    form.refresh_from_db()
+    services.return_form(by=w.lead, form=form, comment="Add the date of the strategy discussion")
+    audit_round.refresh_from_db()
+    assert audit_round.status == RoundStatus.MODERATION
+    form.refresh_from_db()
+    services.submit_form(by=w.police_auditor, form=form, expected_version=form.version)
+    other = AuditForm.objects.get(round=audit_round, agency=w.p.school)
+    with pytest.raises(ValidationError):  # forms not returned stay closed in moderation
+        services.save_answers(by=w.school_auditor, form=other, answers={"REF-01": "yes"}, expected_version=other.version)
+
+
+def test_a_withdrawn_case_cannot_be_withdrawn_again_or_marked_for_a_deep_dive(audit_world):
+    w = audit_world
+    audit_round = w.new_round()
+    case = audit_round.cases.get(label="C")
+    services.withdraw_case(by=w.lead, case=case, reason="Case already audited last year")
+    with pytest.raises(ValidationError):
+        services.withdraw_case(by=w.lead, case=case, reason="Another reason")
+    with pytest.raises(ValidationError):
+        services.set_deep_dive(by=w.lead, case=case, deep_dive=True)
+    case.refresh_from_db()
+    assert case.withdrawn_reason == "Case already audited last year" and not case.deep_dive
