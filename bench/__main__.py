@@ -29,6 +29,8 @@ Environment:
   BENCH_NETWORK_REPS timed repetitions of the typical neighbourhood (default 30; a third of them
                    for the busiest node), BENCH_NETWORK_WARMUP (3); components, groups and
                    hotspots run 3 (hotspots 5) times after 1 warm-up
+  BENCH_NETWORK_PARTS which of the network's measures to time, separated by commas (default
+                   all: neighbourhood,components,groups,hotspots)
   BENCH_DATABASE_URL a PostgreSQL database for the scan and agenda measures instead of SQLite, for
                    example postgres:///lantern_bench. Its name must begin with lantern_bench: the
                    bench drops and creates it, and drops it afterwards. Implies
@@ -330,32 +332,34 @@ def _measure_extras(built_contacts, built_network, *, profiling: bool):
         texts.append(contacts.text(results))
         profiles.append(results.profile)
     if built_network is not None:
+        parts = tuple(p.strip() for p in os.environ.get("BENCH_NETWORK_PARTS", ",".join(network.PARTS)).split(",") if p.strip())
         results = network.run_measures(
             built_network, reps=_env_int("BENCH_NETWORK_REPS", 30), warmup=_env_int("BENCH_NETWORK_WARMUP", 3),
-            profile_hotspots=profiling,
+            profile_hotspots=profiling, parts=parts,
         )
         t, c, d = results.timings, results.data.counts, results.data
         size = f"{c['nodes']:,} nodes, {c['links']:,} links"
-        rows += [
-            report.Row(f"Network, {size}: `neighbourhood(depth=2)` of a typical node ({d.typical_degree} links)", t["typical"], None,
-                       "median < 200 ms", limit_ms=200),
-            report.Row(f"Network, {size}: `neighbourhood(depth=2)` of the busiest node ({d.busy_degree:,} links)", t["busy"], None,
-                       "none set (for information)"),
-            report.Row(f"Network, {size}: `components` of every live link (links read through the ORM)", t["components"], None,
-                       "median < 5,000 ms", limit_ms=5000),
-        ]
+        if "typical" in t:
+            rows += [
+                report.Row(f"Network, {size}: `neighbourhood(depth=2)` of a typical node ({d.typical_degree} links)", t["typical"], None,
+                           "median < 200 ms", limit_ms=200),
+                report.Row(f"Network, {size}: `neighbourhood(depth=2)` of the busiest node ({d.busy_degree:,} links)", t["busy"], None,
+                           "none set (for information)"),
+            ]
+            queries.append(("Network: `neighbourhood(depth=2)`, typical node", None, results.queries["typical"], 0))
+        if "components" in t:
+            rows.append(report.Row(f"Network, {size}: `components` of every live link (links read through the ORM)", t["components"], None,
+                                   "median < 5,000 ms", limit_ms=5000))
         if "groups" in t:
             rows.append(report.Row(f"Network, {size}: `groups_of_children` through every kind", t["groups"], None,
                                    "median < 5,000 ms", limit_ms=5000))
         if "groups_default" in t:
             rows.append(report.Row(f"Network, {size}: `groups_of_children` through persons and vehicles (the groups page's default)",
                                    t["groups_default"], None, "median < 5,000 ms", limit_ms=5000))
-        rows.append(report.Row(f"Network, {size}: `hotspots` of the last 90 days, {results.facts['places']:,} places ranked",
-                               t["hotspots"], t["sql"], "≤ 2× SQL baseline", limit_ratio=2))
-        queries += [
-            ("Network: `neighbourhood(depth=2)`, typical node", None, results.queries["typical"], 0),
-            ("Network: `hotspots`", None, results.queries["hotspots"], results.queries["sql"]),
-        ]
+        if "hotspots" in t:
+            rows.append(report.Row(f"Network, {size}: `hotspots` of the last 90 days, {results.facts['places']:,} places ranked",
+                                   t["hotspots"], t["sql"], "≤ 2× SQL baseline", limit_ratio=2))
+            queries.append(("Network: `hotspots`", None, results.queries["hotspots"], results.queries["sql"]))
         texts.append(network.text(results))
         profiles.append(results.profile)
     return rows, queries, texts, profiles

@@ -17,7 +17,8 @@ seed, scaled with the number of children (at 50,000):
 
 The measures: `neighbourhood(node, depth=2)` for a node of median degree and for the busiest
 node; `components` over every live link (read through the ORM, as `groups_of_children` reads
-them) and `groups_of_children` through every kind; `hotspots(since, until)` for the last 90 days
+them), `groups_of_children` through every kind and through persons and vehicles only (the groups
+page as it opens); `hotspots(since, until)` for the last 90 days
 against one hand-written query ranking the same places the same way (checked equal first).
 """
 
@@ -307,6 +308,13 @@ def groups_every_kind(_=None) -> list:
     return groups_of_children(through={NodeKind.PERSON, NodeKind.VEHICLE, NodeKind.LOCATION, NodeKind.BUSINESS})
 
 
+def groups_default(_=None) -> list:
+    """The groups page as it opens: through persons of concern and vehicles only."""
+    from lantern.network.selectors import groups_of_children
+
+    return groups_of_children()
+
+
 @dataclass
 class NetworkResults:
     timings: dict
@@ -329,60 +337,87 @@ def _timed_once(fn, value=None) -> tuple:
     return result, timing
 
 
+PARTS = ("neighbourhood", "components", "groups", "hotspots")
+
+
 def run_measures(built: NetworkData, *, reps: int, warmup: int, heavy_reps: int = 3, profile_hotspots: bool = False,
-                 progress=print) -> NetworkResults:
+                 parts=PARTS, progress=print) -> NetworkResults:
+    """Time the network's measures; `parts` (BENCH_NETWORK_PARTS) chooses which, to re-measure one
+    after a change without the half hour of the hotspot ranking against its SQL baseline."""
     from .measure import count_queries, run_interleaved
     from .missing import profile
 
     today = timezone.localdate()
     period = (today - dt.timedelta(days=PERIOD_DAYS), today)
     facts = {"period": period}
-    facts["places"] = check_hotspots(period)
-    typical, busy = neighbourhood(built.typical), neighbourhood(built.busy)
-    facts.update(typical_nodes=len(typical.nodes), typical_links=len(typical.links), typical_truncated=typical.truncated,
-                 busy_nodes=len(busy.nodes), busy_links=len(busy.links), busy_truncated=busy.truncated)
-    queries = {
-        "typical": count_queries(neighbourhood, built.typical), "busy": count_queries(neighbourhood, built.busy),
-        "hotspots": count_queries(hotspots, period), "sql": count_queries(hotspot_rows, period),
-    }
-    progress("  timing the neighbourhoods ...", flush=True)
-    timings = run_interleaved({"typical": neighbourhood}, [built.typical], reps=reps, warmup=warmup)
-    timings.update(run_interleaved({"busy": neighbourhood}, [built.busy], reps=max(3, reps // 3), warmup=min(warmup, 2)))
-    progress("  timing the components ...", flush=True)
-    found = all_components()
-    facts.update(components=len(found), largest=max(len(c) for c in found))
-    timings.update(run_interleaved({"components": all_components}, [None], reps=heavy_reps, warmup=1))
-    errors = {}
-    try:
-        groups = groups_every_kind()
-        facts.update(groups=len(groups), largest_group=max((len(g.children) for g in groups), default=0))
-        timings.update(run_interleaved({"groups": groups_every_kind}, [None], reps=heavy_reps, warmup=0))
-    except Exception as error:  # noqa: BLE001 - reported as a finding, not a crash of the bench
-        errors["groups"] = f"{type(error).__name__}: {error}"
-        progress(f"  groups_of_children(through every kind) failed: {errors['groups']}")
-    progress(f"  timing the hotspots ({facts['places']:,} places ranked) ...", flush=True)
-    timings.update(run_interleaved({"hotspots": hotspots, "sql": hotspot_rows}, [period], reps=heavy_reps + 2, warmup=1))
+    queries, timings, errors = {}, {}, {}
+    if "hotspots" in parts:
+        facts["places"] = check_hotspots(period)
+    if "neighbourhood" in parts:
+        typical, busy = neighbourhood(built.typical), neighbourhood(built.busy)
+        facts.update(typical_nodes=len(typical.nodes), typical_links=len(typical.links), typical_truncated=typical.truncated,
+                     busy_nodes=len(busy.nodes), busy_links=len(busy.links), busy_truncated=busy.truncated)
+        queries.update(typical=count_queries(neighbourhood, built.typical), busy=count_queries(neighbourhood, built.busy))
+        progress("  timing the neighbourhoods ...", flush=True)
+        timings.update(run_interleaved({"typical": neighbourhood}, [built.typical], reps=reps, warmup=warmup))
+        timings.update(run_interleaved({"busy": neighbourhood}, [built.busy], reps=max(3, reps // 3), warmup=min(warmup, 2)))
+    if "components" in parts:
+        progress("  timing the components ...", flush=True)
+        found = all_components()
+        facts.update(components=len(found), largest=max(len(c) for c in found))
+        timings.update(run_interleaved({"components": all_components}, [None], reps=heavy_reps, warmup=1))
+    if "groups" in parts:
+        progress("  timing the groups ...", flush=True)
+        try:
+            groups = groups_every_kind()
+            facts.update(groups=len(groups), largest_group=max((len(g.children) for g in groups), default=0))
+            timings.update(run_interleaved({"groups": groups_every_kind}, [None], reps=heavy_reps, warmup=0))
+        except Exception as error:  # noqa: BLE001 - reported as a finding, not a crash of the bench
+            errors["groups"] = f"{type(error).__name__}: {error}"
+            progress(f"  groups_of_children(through every kind) failed: {errors['groups']}")
+        try:
+            default = groups_default()
+            facts.update(groups_default=len(default), largest_default=max((len(g.children) for g in default), default=0))
+            timings.update(run_interleaved({"groups_default": groups_default}, [None], reps=heavy_reps, warmup=0))
+        except Exception as error:  # noqa: BLE001 - reported as a finding, not a crash of the bench
+            errors["groups_default"] = f"{type(error).__name__}: {error}"
+            progress(f"  groups_of_children() (persons and vehicles) failed: {errors['groups_default']}")
+    if "hotspots" in parts:
+        queries.update(hotspots=count_queries(hotspots, period), sql=count_queries(hotspot_rows, period))
+        progress(f"  timing the hotspots ({facts['places']:,} places ranked) ...", flush=True)
+        timings.update(run_interleaved({"hotspots": hotspots, "sql": hotspot_rows}, [period], reps=heavy_reps + 2, warmup=1))
     results = NetworkResults(timings=timings, facts=facts, queries=queries, data=built, errors=errors)
     if profile_hotspots:
-        results.profile = profile(hotspots, period, top=15) + profile(groups_every_kind, None, top=10)
+        results.profile = (profile(hotspots, period, top=15) if "hotspots" in parts else "") + profile(groups_every_kind, None, top=10)
     return results
 
 
 def text(results: NetworkResults) -> str:
     d, f, c = results.data, results.facts, results.data.counts
     since, until = f["period"]
-    groups = (
-        f" `groups_of_children` through every kind found {f['groups']:,} groups (the largest with {f['largest_group']:,} children)."
-        if "groups" in f else f" `groups_of_children` through every kind failed: {results.errors.get('groups')}."
-    )
-    return (
+    out = (
         f"- Network (`bench/network.py`): {c['nodes']:,} nodes ({c['children']:,} of them children) and {c['links']:,} links"
         f" ({c['ended']:,} ended). Of the {c['linked']:,} nodes with live links, {c['at_most_10']:,} have 10 or fewer and"
         f" {c['over_1000']} have 1,000 or more (the {c['hubs']} hubs); mean {c['mean_degree']}, median {d.typical_degree}."
-        f" The typical node ({d.typical}, a person, {d.typical_degree} live links) has {f['typical_nodes']:,} nodes and"
-        f" {f['typical_links']:,} links within 2 steps{' (truncated at the limit: 2,000 nodes, or 4,000 links read in a step)' if f['typical_truncated'] else ''};"
-        f" the busiest ({d.busy}, {d.busy_degree:,} live links) {f['busy_nodes']:,} nodes and {f['busy_links']:,} links"
-        f"{' (truncated at the limit: 2,000 nodes, or 4,000 links read in a step)' if f['busy_truncated'] else ''}. The live links form {f['components']:,} components,"
-        f" the largest of {f['largest']:,} nodes.{groups} Before timing, `hotspots` and the SQL baseline ranked the same"
-        f" {f['places']:,} places the same way ({since:%d %B} to {until:%d %B %Y})."
     )
+    limit = " (truncated at the limit: 2,000 nodes, or 4,000 links read in a step)"
+    if "typical_nodes" in f:
+        out += (
+            f" The typical node ({d.typical}, a person, {d.typical_degree} live links) has {f['typical_nodes']:,} nodes and"
+            f" {f['typical_links']:,} links within 2 steps{limit if f['typical_truncated'] else ''};"
+            f" the busiest ({d.busy}, {d.busy_degree:,} live links) {f['busy_nodes']:,} nodes and {f['busy_links']:,} links"
+            f"{limit if f['busy_truncated'] else ''}."
+        )
+    if "components" in f:
+        out += f" The live links form {f['components']:,} components, the largest of {f['largest']:,} nodes."
+    if "groups" in f:
+        out += f" `groups_of_children` through every kind found {f['groups']:,} groups (the largest with {f['largest_group']:,} children)."
+    elif "groups" in results.errors:
+        out += f" `groups_of_children` through every kind failed: {results.errors['groups']}."
+    if "groups_default" in f:
+        out += (f" Through persons and vehicles only (the groups page as it opens) it found {f['groups_default']:,} groups (the largest"
+                f" with {f['largest_default']:,} children).")
+    if "places" in f:
+        out += (f" Before timing, `hotspots` and the SQL baseline ranked the same {f['places']:,} places the same way"
+                f" ({since:%d %B} to {until:%d %B %Y}).")
+    return out
