@@ -8,12 +8,13 @@ every chart is shown with its data table beside it, so nothing depends on colour
 carries a text description for screen readers.
 """
 
+import math
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 
 ROW, GAP, TOP, BOTTOM = 26, 8, 10, 30
-LEFT, WIDTH, RIGHT = 300, 720, 110
+LEFT, WIDTH, RIGHT = 300, 780, 170
 LABEL_CHARS = 46
 # GOV.UK colours, dark to light, so segments differ in lightness too.
 COLOURS = ("#1d70b8", "#85994b", "#f47738", "#d4351c", "#505a5f")
@@ -50,6 +51,14 @@ class BarChart:
     legend: tuple  # (name, colour)
 
 
+def _nice_step(top: float) -> float:
+    """A round step of about a quarter of `top` (1, 2, 2.5 or 5 times a power of ten), so the
+    scale reads 0, 250, 500 ... rather than 0, 249, 498 ..."""
+    rough = top / 4
+    power = 10 ** math.floor(math.log10(rough))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= rough)
+
+
 def _short(label: str) -> str:
     return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
 
@@ -60,8 +69,7 @@ def bar_chart(*, title: str, rows, series: tuple = ("",), maximum: float | None 
     (the largest total when not given); `unit` follows the tick labels ("%")."""
     rows = list(rows)
     largest = max((sum(values) for _, values, _ in rows), default=0)
-    top = maximum if maximum is not None else largest
-    top = top or 1
+    top = maximum if maximum is not None else 4 * _nice_step(largest or 1)
     plot = WIDTH - LEFT - RIGHT
     bars, sentences = [], []
     for index, (label, values, text) in enumerate(rows):

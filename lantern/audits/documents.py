@@ -105,7 +105,7 @@ def _returns_blocks(report: Report) -> list:
     rows = [*report.returns_by_agency, report.returns]
     chart = charts.bar_chart(
         title="Forms by agency: completed, nil returns and not returned",
-        rows=[(r.agency, (r.completed, r.nil_returns, r.not_returned), f"{r.completed} of {r.distributed}") for r in report.returns_by_agency],
+        rows=[(r.agency, (r.completed, r.nil_returns, r.not_returned), f"{r.completed} of {r.distributed} completed") for r in report.returns_by_agency],
         series=("Completed", "Nil return", "Not returned"),
     )
     blocks.append(_chart(

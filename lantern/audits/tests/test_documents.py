@@ -140,3 +140,10 @@ def test_report_page_makes_the_same_queries_for_a_bigger_round(reported, client,
     client.get(reverse("audits:report", args=[report.round_id]))  # warm the session and caches
     with django_assert_max_num_queries(25):
         assert client.get(reverse("audits:report", args=[report.round_id])).status_code == 200
+
+
+def test_bar_chart_scale_is_round():
+    chart = charts.bar_chart(title="Forms", rows=[("Police", (458, 400, 137), "458 of 995 completed")], series=("a", "b", "c"))
+    assert [label for _, label in chart.ticks] == ["0", "250", "500", "750", "1000"]
+    chart = charts.bar_chart(title="Grades", rows=[("Plans", (0, 3, 0, 1), "4")], series=("a", "b", "c", "d"))
+    assert [label for _, label in chart.ticks] == ["0", "1", "2", "3", "4"]
