@@ -67,9 +67,10 @@ class UpdateForm(GovukForm):
 class PlanFilterForm(forms.Form):
     """The action plan's filters. Not a question page: bad values are ignored."""
 
-    round = forms.TypedChoiceField(label="Audit", required=False, coerce=int, empty_value=None)
-    agency = forms.TypedChoiceField(label="Agency that owns it", required=False, coerce=int, empty_value=None)
-    status = forms.ChoiceField(label="Status", required=False)
+    # Never validated (the view reads the query itself); "required" only keeps "(optional)" off the labels.
+    round = forms.TypedChoiceField(label="Audit", coerce=int, empty_value=None)
+    agency = forms.TypedChoiceField(label="Agency that owns it", coerce=int, empty_value=None)
+    status = forms.ChoiceField(label="Status")
 
     def __init__(self, *args, rounds=(), agencies=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -41,12 +41,12 @@ DEMO_AUDITOR_EMAILS = (
 )
 # Auditors of the agencies that have no demo login of their own (fictional people; not printed).
 AGENCY_AUDITORS = {
-    "Brackenford CAMHS": ("Wren Teaselby", "Clinical governance lead"),
-    "St Aldric's High School": ("Robin Linnetfield", "Assistant headteacher (safeguarding)"),
-    "Brackenford Pupil Referral Unit": ("Kit Sorrelmore", "Deputy head"),
-    "Brackenford Youth Justice Service": ("Jamie Vetchley", "Practice manager"),
-    "Compass Young People's Drug and Alcohol Service": ("Casey Tansyshaw", "Service manager"),
-    "Safe Harbour Children's Charity": ("Remi Campionwell", "Quality and impact lead"),
+    "Brackenford CAMHS": ("Morwenna Quillby", "Clinical governance lead"),
+    "St Aldric's High School": ("Idris Fallowmere", "Assistant headteacher (safeguarding)"),
+    "Brackenford Pupil Referral Unit": ("Ottilie Brambleton", "Deputy head"),
+    "Brackenford Youth Justice Service": ("Lowen Harebell", "Practice manager"),
+    "Compass Young People's Drug and Alcohol Service": ("Bryn Cloverdine", "Service manager"),
+    "Safe Harbour Children's Charity": ("Elowen Saxifrage", "Quality and impact lead"),
 }
 
 WELL = [
@@ -256,13 +256,14 @@ def _closed_audit(rng: random.Random, *, today: dt.date, lead: User, auditors: d
     services.start_moderation(by=lead, audit_round=audit_round)
     # Moderation: a form returned with a comment and sent in again; a change agreed at the review session.
     if returned_form is not None:
-        returned_form.refresh_from_db()
-        services.return_form(by=lead, form=returned_form, comment="Please check the police file for the strategy discussion in March.")
-        returned_form.refresh_from_db()
-        services.submit_form(by=auditors[returned_form.agency_id], form=returned_form, expected_version=returned_form.version,
-                             answers={"INFO-02": "partly"})
+        # Fresh copies each time: a form read earlier carries the round as it was then.
+        services.return_form(
+            by=lead, form=AuditForm.objects.get(pk=returned_form.pk),
+            comment="Please check the police file for the strategy discussion in March.",
+        )
+        again = AuditForm.objects.get(pk=returned_form.pk)
+        services.submit_form(by=auditors[again.agency_id], form=again, expected_version=again.version, answers={"INFO-02": "partly"})
         audit_round.refresh_from_db()
-        services.start_moderation(by=lead, audit_round=audit_round)
     session = services.record_review_session(
         by=lead, audit_round=audit_round, held_on=today,
         attendees="Auditors of social care, the police, health, Northgate Academy and the youth service",
