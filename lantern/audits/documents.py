@@ -92,7 +92,7 @@ def returns_sentence(report: Report) -> str:
     reasons = [n for n in r.nil_by_reason if n.count]
     parts = [f"{_plural(r.distributed, 'audit form')} {'was' if r.distributed == 1 else 'were'} distributed."]
     if r.nil_returns:
-        detail = ", ".join(f"{n.count} for {n.label[:1].lower()}{n.label[1:]}" for n in reasons)
+        detail = ", ".join(f"{n.count} for {'other reasons' if n.reason == 'other' else n.label[:1].lower() + n.label[1:]}" for n in reasons)
         parts.append(f"{r.nil_returns} {'was a nil return' if r.nil_returns == 1 else 'were nil returns'} ({detail}).")
     parts.append(f"{r.completed} {'was' if r.completed == 1 else 'were'} completed and returned.")
     if r.not_returned:
@@ -160,8 +160,8 @@ def _question_blocks(report: Report) -> list:
             if q.type == "yes_no":
                 rows.append(_cells(q.text, q.met.text("cases"), tuple(f"{a.agency}: {a.value.text()}" for a in q.by_agency) or ("None answered",)))
             elif q.type == "number":
-                mean = f"mean {q.numbers.mean}" if q.numbers.mean is not None else "no mean"
-                rows.append(_cells(q.text, f"{_plural(q.numbers.count, 'answer')}, {mean}", ("",)))
+                summary = f"{_plural(q.numbers.count, 'answer')}, mean {q.numbers.mean}" if q.numbers.count else "Not answered"
+                rows.append(_cells(q.text, summary, ("",)))
             elif q.type == "grade":
                 rows.append(_cells(q.text, _grades_text(q.grades, report.grade_labels), ("",)))
         blocks.append(_table(theme.title, ("Question", "Overall", "By agency"), rows))
