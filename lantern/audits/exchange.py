@@ -10,14 +10,12 @@ No person is named: who completed a form or wrote an update stays behind.
 `import_round` is a service: only an auditor may import; the whole document is checked first and
 every problem is reported at once, as rows of {"where", "field", "value", "problem"}; nothing is
 written unless all is well, and then everything is written in one transaction. The imported
-round is marked `imported_at`, its cases have no child and were "imported".
+round is marked `imported_at` and its cases have no child; each keeps how it was chosen.
 
 The round trip is exact: exporting, importing and exporting again gives the same document.
 What differs between installations is left out of the document on purpose: database ids,
 created and updated times, the template's version number, who did what, and when the round was
-imported. A case's `selected_by` is how it was chosen where the audit was run; an imported case
-is stored as "imported", and the original is kept as the change reason of its first history
-row, so that it is exported again unchanged.
+imported.
 """
 
 import datetime as dt
@@ -41,7 +39,6 @@ from .template_document import parse_template
 
 FORMAT = "lantern-audit-round"
 FORMAT_VERSION = 1
-IMPORTED_REASON = "imported; selected_by="
 SNAPSHOT = ("sex", "age_band", "ethnicity", "legal_status", "placement", "risk_level")
 
 
@@ -68,21 +65,14 @@ def _day(value: dt.date | None) -> str | None:
 
 def export_round(audit_round: AuditRound) -> dict:
     """The round as a JSON-ready document (a fixed number of queries)."""
-    original = dict(
-        AuditCase.history.filter(round_id=audit_round.pk, history_type="+", history_change_reason__startswith=IMPORTED_REASON)
-        .values_list("id", "history_change_reason")
-    )
     cases = []
     label_of = {}
     for row in AuditCase.objects.filter(round=audit_round).order_by("position").values(
         "id", "label", "position", "deep_dive", "selected_by", "withdrawn_at", "withdrawn_reason", *SNAPSHOT
     ):
         label_of[row["id"]] = row["label"]
-        selected_by = row["selected_by"]
-        if selected_by == SelectedBy.IMPORTED and row["id"] in original:
-            selected_by = original[row["id"]].removeprefix(IMPORTED_REASON)
         cases.append({
-            "label": row["label"], "position": row["position"], "deep_dive": row["deep_dive"], "selected_by": selected_by,
+            "label": row["label"], "position": row["position"], "deep_dive": row["deep_dive"], "selected_by": row["selected_by"],
             "withdrawn_at": _moment(row["withdrawn_at"]), "withdrawn_reason": row["withdrawn_reason"],
             **{name: row[name] for name in SNAPSHOT},
         })
@@ -474,11 +464,7 @@ def import_round(*, by, document) -> AuditRound:
             opened_at=r["opened_at"], closed_at=r["closed_at"], imported_at=now,
         )
         audit_round.lead_auditors.set([by])
-        cases = []
-        for case in plan["cases"]:
-            obj = AuditCase(round=audit_round, child=None, **{**case, "selected_by": SelectedBy.IMPORTED})
-            obj._change_reason = f"{IMPORTED_REASON}{case['selected_by']}"
-            cases.append(obj)
+        cases = [AuditCase(round=audit_round, child=None, **case) for case in plan["cases"]]
         bulk_create_with_history(cases, AuditCase, default_user=by)
         case_ids = dict(AuditCase.objects.filter(round=audit_round).values_list("label", "pk"))
         forms = [

@@ -126,7 +126,6 @@ class AuditRound(CaseRecord):
 class SelectedBy(models.TextChoices):
     HAND = "hand", "Chosen by hand"
     SAMPLE = "sample", "Random sample"
-    IMPORTED = "imported", "Imported"
 
 
 class AuditCase(CaseRecord):

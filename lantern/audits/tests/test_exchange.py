@@ -71,7 +71,7 @@ def test_export_import_export_is_exact_and_names_no_child(audit_world):
     imported = import_round(by=w.police_auditor, document=json.loads(text))
     assert imported.imported_at is not None and imported.status == RoundStatus.MODERATION
     assert list(imported.lead_auditors.all()) == [w.police_auditor]
-    assert set(AuditCase.objects.filter(round=imported).values_list("child", "selected_by")) == {(None, SelectedBy.IMPORTED)}
+    assert set(AuditCase.objects.filter(round=imported).values_list("child", "selected_by")) == {(None, SelectedBy.HAND)}
     assert imported.template_version_id == audit_round.template_version_id  # the same document: the same version
     second = export_round(AuditRound.objects.get(pk=imported.pk))
     assert second == first

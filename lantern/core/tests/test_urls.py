@@ -85,7 +85,8 @@ def world(partnership):
     plan_action = plans.add_action(by=p.school_lead, plan=plan, description="Weekly check-in", owner=p.school_lead, agency=p.school,
                                    due_on=today + dt.timedelta(days=14), outcome="Names a trusted adult")
     plans.add_contingency(by=p.school_lead, plan=plan, trigger="Goes missing", response="Call the police", agency=p.school, owner=p.school_lead)
-    linked = plans.link_plan(by=p.school_lead, plan=plan, kind=LinkedPlanKind.EHCP, agency=p.school, owner_name="SENCo")
+    linked = plans.link_plan(by=p.school_lead, plan=plan, kind=LinkedPlanKind.EHCP, agency=p.school, owner_name="SENCo",
+                             next_review_on=today + dt.timedelta(days=30))
     service = plans.refer_to_service(by=p.school_lead, plan=plan, kind=ServiceKind.CAMHS, provider="Testshire CAMHS", referred_on=today, agency=p.school)
     plan.refresh_from_db()
     plans.activate_plan(by=p.school_lead, plan=plan, expected_version=plan.version, next_review_on=today + dt.timedelta(days=30))
@@ -108,6 +109,8 @@ def world(partnership):
         "child_id": child.pk, "pk": child.pk, "identifier_id": child.identifiers.get().pk, "involvement_id": involvement.pk,
         "grant_id": grant.pk, "agency_id": p.school.pk, "membership_id": membership.pk, "uidb64": "MQ", "token": "set-password",
         "format": "json",
+        # Audits name no child in their addresses: any ids do for the sign-in check.
+        "case_pk": 1, "session_pk": 1, "question_id": "REF-01",
     }
 
 
