@@ -7,9 +7,10 @@
   plan: two complete with their evidence, one overdue and red, the rest amber or green.
 - A dip sample open now and due in two weeks: some forms sent in, some in progress, some not
   started, one case marked for a deep dive.
-- A practice learning event: weekly sessions that skip a half-term break, the professionals
-  involved in each case invited, the first session held (who came, the answers the lead
-  auditor recorded for each agency), and its first finding collated into a recommendation.
+- A practice learning event, led with the police's auditor: weekly sessions that skip a
+  half-term break, the professionals involved in each case invited, the first session held (who
+  came, the answers the lead auditor recorded for each agency), and its first finding collated
+  into a recommendation.
 
 Everything is written through the services. The services stamp what they do with the present
 moment, so the demo then moves the dates of the closed audit back to when it happened, as the
@@ -323,7 +324,6 @@ def _open_dip_sample(rng: random.Random, *, today: dt.date, lead: User, auditors
     audit_round = services.create_round(
         by=lead, title="Dip sample: plans for children at high and medium risk", template_version=_template("dip-sample"),
         scope_start=today - dt.timedelta(days=183), scope_end=today - dt.timedelta(days=1), deadline=today + dt.timedelta(days=14),
-        lead_auditors=[u for u in auditors.values() if u.email == "police.auditor@lantern.example"],
     )
     cases = services.draw_sample(by=lead, audit_round=audit_round, sizes=sizes, seed=rng.randrange(1, 2**31))
     deep = cases[0]
@@ -373,6 +373,7 @@ def _learning_event(rng: random.Random, *, today: dt.date, lead: User) -> None:
     event = services.create_round(
         by=lead, title="Practice learning event: children going missing and criminal exploitation", template_version=_template("learning-event"),
         scope_start=today - dt.timedelta(days=365), scope_end=today - dt.timedelta(days=1), deadline=today + dt.timedelta(days=35),
+        lead_auditors=User.objects.filter(email="police.auditor@lantern.example"),  # the police's auditor leads it with Alex
     )
     children = {c.pk: c for c in Child.objects.filter(pk__in=chosen)}
     for child_id in chosen:

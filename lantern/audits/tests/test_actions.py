@@ -479,6 +479,7 @@ def test_the_demo_has_a_closed_audit_with_its_action_plan_an_open_dip_sample_and
     gaps = [(b - a).days for a, b in zip(days, days[1:])]
     assert gaps.count(14) == 1 and set(gaps) == {7, 14}  # weekly, one week skipped for half term
     assert event.learning_invitations.exists() and event.recommendations.exists()
+    assert set(event.lead_auditors.values_list("email", flat=True)) == {"auditor@lantern.example", "police.auditor@lantern.example"}
 
     # The demo's agency auditors are logins; each has forms to see, and the board sees the plan.
     auditors = [email for email, *_rest, role in DEMO_LOGINS if role == Role.AUDITOR]
