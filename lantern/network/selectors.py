@@ -242,7 +242,7 @@ class GroupNode:
 class Group:
     children: list  # child nodes (GroupNode)
     nodes: list  # every node in the group (GroupNode)
-    edges: list = field(default_factory=list)  # (a, b) node ids of the links that join it, each pair once
+    edges: list = field(default_factory=list)  # (a, b) node ids of each live link within it (a pair linked twice, twice)
 
 
 def components(edges) -> list[set[int]]:
@@ -313,61 +313,72 @@ def groups_of_children(*, through=DEFAULT_THROUGH) -> list[Group]:
     through would join nearly everyone, so places and businesses join groups only when asked.
 
     Three queries: the ids and kinds of the records of those kinds; every live link's two ends,
-    read in chunks as plain tuples and joined by union-find over list positions; then the names
-    of the records in the groups found. The type of the link joining two records on a path is
-    read when a path is shown (`latest_link_types`)."""
+    read in chunks as plain tuples and joined by union-find over list positions (the node ids
+    themselves when they are dense, as they are); then the names of the records in the groups
+    found. The type of the link joining two records on a path is read when a path is shown
+    (`latest_link_types`)."""
     allowed = sorted({NodeKind.CHILD, *through})
-    ids, is_child = [], []
-    for pk, kind in Node.objects.filter(kind__in=allowed).order_by().values_list("pk", "kind").iterator(chunk_size=CHUNK):
-        ids.append(pk)
-        is_child.append(kind == NodeKind.CHILD)
-    position = {pk: i for i, pk in enumerate(ids)}
-    parent = list(range(len(ids)))
-    pairs = []  # (position of a, position of b) of every link among the allowed records
-    get = position.get
-    for a, b in live_pairs():
-        x = get(a)
-        if x is None:
+    nodes = list(Node.objects.filter(kind__in=allowed).order_by().values_list("pk", "kind").iterator(chunk_size=CHUNK))
+    if not nodes:
+        return []
+    top = max(pk for pk, _ in nodes)
+    if top <= 4 * len(nodes) + 1024:  # dense ids: a node's position is its id
+        index, size = None, top + 1
+        positions = [pk for pk, _ in nodes]
+    else:  # sparse ids: positions 0..n-1
+        index = {pk: i for i, (pk, _) in enumerate(nodes)}
+        size = len(nodes)
+        positions = list(range(size))
+    ok = bytearray(size + 1)  # 1 where the record is of an allowed kind; the last, never, stands for "not found"
+    for position in positions:
+        ok[position] = 1
+    parent = list(range(size + 1))
+    kept, starts = [], []  # every live link among allowed records, and the position of its first end
+    for row in live_pairs():
+        a, b = row
+        if index is not None:
+            a, b = index.get(a, size), index.get(b, size)
+        elif b > top:  # a record of a kind left out, made after the others (a < b always)
             continue
-        y = get(b)
-        if y is None:
+        if not (ok[a] and ok[b]):
             continue
-        pairs.append((x, y))
-        while parent[x] != x:  # find, halving the path
-            parent[x] = x = parent[parent[x]]
-        while parent[y] != y:
-            parent[y] = y = parent[parent[y]]
-        if x != y:
-            parent[y] = x
-    roots = []
-    for i in range(len(ids)):
-        x = i
+        kept.append(row)
+        starts.append(a)
+        while parent[a] != a:  # find, halving the path
+            parent[a] = a = parent[parent[a]]
+        while parent[b] != b:
+            parent[b] = b = parent[parent[b]]
+        if a != b:
+            parent[b] = a
+    root_of = {}
+    children_in: dict[int, int] = defaultdict(int)
+    for position, (_, kind) in zip(positions, nodes):
+        x = position
         while parent[x] != x:
             parent[x] = x = parent[parent[x]]
-        roots.append(x)
-    children_in: dict[int, int] = defaultdict(int)
-    for i, child in enumerate(is_child):
-        if child:
-            children_in[roots[i]] += 1
+        root_of[position] = x
+        if kind == NodeKind.CHILD:
+            children_in[x] += 1
     wanted = {root for root, n in children_in.items() if n >= 2}
     if not wanted:
         return []
     members: dict[int, list[int]] = defaultdict(list)
-    for i, root in enumerate(roots):
+    for position, (pk, _) in zip(positions, nodes):
+        root = root_of[position]
         if root in wanted:
-            members[root].append(i)
-    edges: dict[int, set] = defaultdict(set)
-    for x, y in pairs:
-        root = roots[x]
+            members[root].append(pk)
+    edges: dict[int, list] = defaultdict(list)
+    for row, start in zip(kept, starts):
+        root = root_of[start]
         if root in wanted:
-            edges[root].add((ids[x], ids[y]))
-    shown = _group_nodes([ids[i] for group in members.values() for i in group], allowed, total=len(ids))
+            edges[root].append(row)
+    shown = _group_nodes([pk for group in members.values() for pk in group], allowed, total=len(nodes))
     out = []
     for root, group in members.items():
-        nodes = [shown[ids[i]] for i in group]
+        found = [shown[pk] for pk in group]
         out.append(Group(
-            children=sorted((n for n in nodes if n.kind == NodeKind.CHILD), key=lambda n: n.label),
-            nodes=sorted(nodes, key=lambda n: (n.kind, n.label)), edges=sorted(edges[root]),
+            children=sorted((n for n in found if n.kind == NodeKind.CHILD), key=lambda n: n.label),
+            nodes=sorted(found, key=lambda n: (n.kind, n.label)), edges=edges[root],
         ))
     out.sort(key=lambda g: (-len(g.children), g.children[0].label))
     return out

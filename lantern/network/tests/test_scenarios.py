@@ -108,3 +108,27 @@ def test_a_place_many_children_pass_through_joins_groups_only_when_asked(partner
 
     (group,) = selectors.groups_of_children(through={NodeKind.PERSON, NodeKind.LOCATION})
     assert sorted(n.child_id for n in group.children) == sorted([a.pk, b.pk])
+
+
+@pytest.mark.finding("F29")
+def test_groups_are_found_whether_record_ids_are_dense_or_far_apart(partnership, takeaway_case):
+    """Union-find runs over the node ids themselves when they are dense, over positions when they
+    are not: both find the same group, and a record of a kind left out made after the others is
+    passed over."""
+    from lantern.network.models import Node, NodeKind, Vehicle
+
+    p = partnership
+    girls, man, _ = takeaway_case
+    dense = selectors.groups_of_children()
+    # A vehicle with an id far beyond the others, driven by the man and seen with a fourth child.
+    far = Node.objects.create(pk=10**7, kind=NodeKind.VEHICLE, label="FA12 RAW")
+    Vehicle.objects.create(node=far, registration="FA12RAW", created_by=p.police_officer)
+    zoe = register_child(by=p.social_worker, first_name="Zoe", last_name="Invented")
+    services.link(by=p.police_officer, a=man.node, b=far, link_type=LinkType.DRIVES, **grade())
+    services.link(by=p.police_officer, a=services.node_for_child(zoe), b=far, link_type=LinkType.SEEN_WITH, **grade())
+    (sparse,) = selectors.groups_of_children()
+    assert {n.pk for n in sparse.nodes} == {n.pk for n in dense[0].nodes} | {far.pk, services.node_for_child(zoe).pk}
+    assert sorted(n.child.display_name for n in sparse.children) == ["Ruby Invented", "Skye Invented", "Tia Invented", "Zoe Invented"]
+    # Through persons only, the vehicle (the highest id of all) is left out, and Zoe with it.
+    (persons_only,) = selectors.groups_of_children(through={NodeKind.PERSON})
+    assert {n.pk for n in persons_only.nodes} == {man.node_id, *(services.node_for_child(g).pk for g in girls)}
