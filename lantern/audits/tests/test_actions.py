@@ -18,7 +18,7 @@ from lantern.partnership.tests.factories import make_user
 
 from .. import services
 from ..models import AuditAnswer, AuditForm, AuditKind, LearningInvitation, Rag, Recommendation, RecommendationUpdate
-from .test_services import answers_for
+from .factories import answers_for
 
 pytestmark = pytest.mark.django_db
 ERROR_SUMMARY = "govuk-error-summary"

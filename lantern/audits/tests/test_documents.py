@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from .. import charts, documents, services
 from ..models import AuditForm
 from ..report import build_report
-from .test_report import answers_for
+from .factories import answers_for
 
 pytestmark = pytest.mark.django_db
 

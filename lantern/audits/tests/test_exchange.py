@@ -20,7 +20,7 @@ from ..exchange import FORMAT, FORMAT_VERSION, ExchangeError, export_round, impo
 from ..models import AuditCase, AuditForm, AuditRound, FormStatus, NilReason, RoundStatus, SelectedBy
 from ..report import build_report
 from ..template_document import SHIPPED_DIR
-from .test_report import answers_for
+from .factories import answers_for
 
 pytestmark = pytest.mark.django_db
 

@@ -15,6 +15,7 @@ from lantern.partnership.tests.factories import AgencyFactory, make_user
 from .. import services
 from ..models import AuditForm, NilReason
 from ..report import build_report, percent, report_as_dict
+from .factories import answers_for
 
 pytestmark = pytest.mark.django_db
 
@@ -29,19 +30,6 @@ EIGHT_MORE = (
     ("Testshire CAMHS", AgencyType.CAMHS), ("Testshire Housing", AgencyType.HOUSING),
     ("Testshire Learning Service", AgencyType.EDUCATION), ("Testshire Clinical Commissioning", AgencyType.HEALTH),
 )
-
-
-def answers_for(form, *, choice="yes", grade=2, extra=None):
-    """A complete set of answers for every yes/no and grade question asked of the form's agency."""
-    template = services.template_of(form.round)
-    out = {}
-    for q in template.questions_for(form.agency.agency_type):
-        if q.type == "yes_no":
-            out[q.id] = choice
-        elif q.type == "grade":
-            out[q.id] = str(grade)
-    out.update(extra or {})
-    return out
 
 
 def twelve_agency_round(w, *, children: int = 10):

@@ -12,20 +12,9 @@ from lantern.notifications.models import Notification
 from .. import services
 from ..models import AuditAnswer, AuditForm, AuditTemplateVersion, FormEvent, FormStatus, NilReason, RoundStatus
 from ..template_document import parse_template
+from .factories import answers_for
 
 pytestmark = pytest.mark.django_db
-
-
-def answers_for(form, *, choice="yes", grade=2):
-    """A complete set of answers for every yes/no and grade question asked of the form's agency."""
-    template = services.template_of(form.round)
-    out = {}
-    for q in template.questions_for(form.agency.agency_type):
-        if q.type == "yes_no":
-            out[q.id] = choice
-        elif q.type == "grade":
-            out[q.id] = str(grade)
-    return out
 
 
 def test_shipped_templates_are_stored_once(audit_world):

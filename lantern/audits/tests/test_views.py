@@ -22,6 +22,7 @@ from ..models import (
     ReviewSession, RoundStatus,
 )
 from .conftest import set_level
+from .factories import answers_for
 
 pytestmark = pytest.mark.django_db
 
@@ -43,17 +44,6 @@ def _as(client, user):
 
 def _date(prefix: str, day: dt.date) -> dict:
     return {f"{prefix}_0": day.day, f"{prefix}_1": day.month, f"{prefix}_2": day.year}
-
-
-def _answers(form, *, choice="yes", grade="2"):
-    template = services.template_of(form.round)
-    out = {}
-    for q in template.questions_for(form.agency.agency_type):
-        if q.type == "yes_no":
-            out[q.id] = choice
-        elif q.type == "grade":
-            out[q.id] = grade
-    return out
 
 
 @pytest.fixture
@@ -420,7 +410,7 @@ def test_adding_an_agency_after_opening(client, audit_world):
 def test_the_return_grid_shows_each_form_and_the_totals(client, audit_world, opened):
     w = audit_world
     police = _form(opened, w.p.police, "B")
-    services.submit_form(by=w.police_auditor, form=police, expected_version=police.version, answers=_answers(police))
+    services.submit_form(by=w.police_auditor, form=police, expected_version=police.version, answers=answers_for(police))
     health = _form(opened, w.p.health, "A")
     services.nil_return(by=w.health_auditor, form=health, reason=NilReason.NO_INVOLVEMENT, expected_version=health.version)
     text = _text(_as(client, w.lead).get(_url("round", opened.pk)))
@@ -453,7 +443,7 @@ def test_the_return_grid_makes_a_fixed_number_of_queries(client, audit_world, dj
 def test_moderation_review_session_agreed_change_and_closing(client, audit_world, opened):
     w = audit_world
     police = _form(opened, w.p.police, "B")
-    services.submit_form(by=w.police_auditor, form=police, expected_version=police.version, answers=_answers(police, choice="no"))
+    services.submit_form(by=w.police_auditor, form=police, expected_version=police.version, answers=answers_for(police, choice="no"))
     _as(client, w.lead)
     response = client.post(_url("round_moderation", opened.pk), follow=True)
     assert "The audit is in moderation" in _text(response)
@@ -491,7 +481,7 @@ def test_moderation_review_session_agreed_change_and_closing(client, audit_world
 def test_closing_is_refused_while_a_form_is_returned(client, audit_world, opened):
     w = audit_world
     school = _form(opened, w.p.school, "A")
-    services.submit_form(by=w.school_auditor, form=school, expected_version=school.version, answers=_answers(school))
+    services.submit_form(by=w.school_auditor, form=school, expected_version=school.version, answers=answers_for(school))
     services.return_form(by=w.lead, form=school, comment="Add the attendance figures")
     text = _text(_as(client, w.lead).post(_url("round_close", opened.pk)))
     assert ERROR_SUMMARY in text and "Some forms have been returned for changes" in text
@@ -557,7 +547,7 @@ def test_saving_a_draft_and_sending_in(client, audit_world, opened):
     assert police.status == FormStatus.IN_PROGRESS
     assert AuditAnswer.objects.get(form=police, question_id="REF-01").choice == "partly"
 
-    response = client.post(url, {"version": police.version, "action": "submit", **_answers(police)}, follow=True)
+    response = client.post(url, {"version": police.version, "action": "submit", **answers_for(police)}, follow=True)
     assert "The form about Child B has been sent in" in _text(response)
     police.refresh_from_db()
     assert police.status == FormStatus.SUBMITTED
@@ -610,7 +600,7 @@ def test_a_nil_return_needs_a_reason_and_detail_for_other(client, audit_world, o
 def test_a_lead_returns_a_form_with_comments_shown_to_the_agency(client, audit_world, opened):
     w = audit_world
     school = _form(opened, w.p.school, "A")
-    services.submit_form(by=w.school_auditor, form=school, expected_version=school.version, answers=_answers(school))
+    services.submit_form(by=w.school_auditor, form=school, expected_version=school.version, answers=answers_for(school))
     _as(client, w.lead)
     assert "Return with comments" in _text(client.get(_url("form", school.pk)))
     url = _url("form_return", school.pk)
