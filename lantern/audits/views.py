@@ -104,21 +104,29 @@ _IN_USE = ("If an audit already uses the newest version, saving publishes a new 
            "questions. Otherwise the newest version is corrected.")
 
 
-@login_required
-def template_add_theme(request, pk: int):
-    template = selectors.access_template(request.user, pk)
-    page = selectors.template_page(template)
-    form = AddThemeForm(_data(request), initial={"number": page.newest.number})
+def _save_edit(request, *, template, page, form, document, heading: str):
+    """The template editor's pages: on a valid POST, publish the document the form builds from
+    the newest version (corrected in place if unused, else a new version) and go back to the
+    template; otherwise show the form."""
     if request.method == "POST" and form.is_valid():
         expected = form.cleaned_data["number"]
         version = run_service(form, lambda: services.publish_template(
-            by=request.user, template=template, document=form.document(page.newest.document),
+            by=request.user, template=template, document=document(page.newest.document),
             change_note=form.cleaned_data["change_note"], expected_number=expected,
         ))
         if version is not None:
             _published(request, version, expected)
             return redirect("audits:template", template.pk)
-    return _editor_page(request, template=template, form=form, heading="Add a theme", button="Save the theme", intro=_IN_USE)
+    button = "Save the theme" if isinstance(form, AddThemeForm) else "Save the question"
+    return _editor_page(request, template=template, form=form, heading=heading, button=button, intro=_IN_USE)
+
+
+@login_required
+def template_add_theme(request, pk: int):
+    template = selectors.access_template(request.user, pk)
+    page = selectors.template_page(template)
+    form = AddThemeForm(_data(request), initial={"number": page.newest.number})
+    return _save_edit(request, template=template, page=page, form=form, document=form.document, heading="Add a theme")
 
 
 @login_required
@@ -129,16 +137,7 @@ def template_add_question(request, pk: int):
     if request.GET.get("theme") in {t.id for t in page.document.themes}:
         initial["theme"] = request.GET["theme"]
     form = AddQuestionForm(_data(request), themes=page.document.themes, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        expected = form.cleaned_data["number"]
-        version = run_service(form, lambda: services.publish_template(
-            by=request.user, template=template, document=form.document(page.newest.document),
-            change_note=form.cleaned_data["change_note"], expected_number=expected,
-        ))
-        if version is not None:
-            _published(request, version, expected)
-            return redirect("audits:template", template.pk)
-    return _editor_page(request, template=template, form=form, heading="Add a question", button="Save the question", intro=_IN_USE)
+    return _save_edit(request, template=template, page=page, form=form, document=form.document, heading="Add a question")
 
 
 @login_required
@@ -152,17 +151,8 @@ def template_edit_question(request, pk: int, question_id: str):
         "number": page.newest.number, "question_text": question.text, "question_type": question.type,
         "question_guidance": question.guidance, "question_agency_types": list(question.agency_types),
     })
-    if request.method == "POST" and form.is_valid():
-        expected = form.cleaned_data["number"]
-        version = run_service(form, lambda: services.publish_template(
-            by=request.user, template=template, document=form.document(page.newest.document, question.id),
-            change_note=form.cleaned_data["change_note"], expected_number=expected,
-        ))
-        if version is not None:
-            _published(request, version, expected)
-            return redirect("audits:template", template.pk)
-    return _editor_page(request, template=template, form=form, heading=f"Change question {question.id}", button="Save the question",
-                        intro=_IN_USE)
+    return _save_edit(request, template=template, page=page, form=form, heading=f"Change question {question.id}",
+                      document=lambda newest: form.document(newest, question.id))
 
 
 # Rounds ---------------------------------------------------------------------------------------
