@@ -12,10 +12,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from lantern.core.forms import GovukForm
+from lantern.core.views import download
 
 from . import documents
 from .exchange import ExchangeError, export_round, import_round
@@ -38,12 +39,6 @@ def _led_round(request, pk: int) -> AuditRound:
     return audit_round
 
 
-def _download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
 
 @login_required
 def report(request, pk: int):
@@ -55,20 +50,20 @@ def report(request, pk: int):
 @login_required
 def report_docx(request, pk: int):
     built = build_report(_led_round(request, pk))
-    return _download(documents.report_docx(built), filename=documents.docx_filename(built), content_type=DOCX)
+    return download(documents.report_docx(built), filename=documents.docx_filename(built), content_type=DOCX)
 
 
 @login_required
 def report_pdf(request, pk: int):
     built = build_report(_led_round(request, pk))
-    return _download(documents.report_pdf(built), filename=documents.pdf_filename(built), content_type="application/pdf")
+    return download(documents.report_pdf(built), filename=documents.pdf_filename(built), content_type="application/pdf")
 
 
 @login_required
 def round_export(request, pk: int):
     audit_round = _led_round(request, pk)
     content = json.dumps(export_round(audit_round), indent=2, ensure_ascii=False).encode("utf-8")
-    return _download(content, filename=f"audit-round-{audit_round.pk}.json", content_type="application/json")
+    return download(content, filename=f"audit-round-{audit_round.pk}.json", content_type="application/json")
 
 
 class ImportForm(GovukForm):

@@ -1,8 +1,18 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+
+
+def download(content: bytes | str = b"", *, filename: str, content_type: str, response=None) -> HttpResponse:
+    """A file to save: `content`, or what the caller writes into the response afterwards (a CSV
+    writer). Never kept by the browser's cache."""
+    response = response if response is not None else HttpResponse(content, content_type=content_type)
+    response["Content-Type"] = content_type
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def apply_validation_error(form, exc: ValidationError) -> None:

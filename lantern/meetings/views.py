@@ -9,13 +9,13 @@ actions send a GET back to the record.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from lantern.children.models import AccessPurpose
 from lantern.children.selectors import access_child, search_children
-from lantern.core.views import run_service
+from lantern.core.views import download, run_service
 from lantern.core.dates import LONDON, local_today, working_days_between
 from lantern.network.models import Node
 from lantern.risk.selectors import current_levels, screenings_to_decide_on
@@ -383,12 +383,6 @@ def _minutes_context(minutes) -> dict:
     }
 
 
-def _download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
 
 @login_required
 def minutes(request, meeting_id: int):
@@ -405,7 +399,7 @@ def minutes_docx(request, meeting_id: int):
     meeting, minutes = _chairs_copy(request, meeting_id)
     if minutes is None:
         return redirect("meetings:detail", meeting.pk)
-    return _download(documents.minutes_docx(minutes), filename=documents.docx_filename(minutes), content_type=DOCX)
+    return download(documents.minutes_docx(minutes), filename=documents.docx_filename(minutes), content_type=DOCX)
 
 
 @login_required
@@ -413,7 +407,7 @@ def minutes_pdf(request, meeting_id: int):
     meeting, minutes = _chairs_copy(request, meeting_id)
     if minutes is None:
         return redirect("meetings:detail", meeting.pk)
-    return _download(documents.minutes_pdf(minutes), filename=documents.pdf_filename(minutes), content_type="application/pdf")
+    return download(documents.minutes_pdf(minutes), filename=documents.pdf_filename(minutes), content_type="application/pdf")
 
 
 @login_required
@@ -440,21 +434,21 @@ def acknowledge(request, share_id: int):
     return redirect("meetings:share", shared.pk)
 
 
-def _agency_copy_for_download(request, share_id):
+def _agency_copy_fordownload(request, share_id):
     shared = selectors.access_share(request.user, share_id)
     return selectors.share_minutes(shared, reader=request.user, path=request.path, purpose=AccessPurpose.EXPORT)
 
 
 @login_required
 def share_docx(request, share_id: int):
-    minutes = _agency_copy_for_download(request, share_id)
-    return _download(documents.minutes_docx(minutes), filename=documents.docx_filename(minutes), content_type=DOCX)
+    minutes = _agency_copy_fordownload(request, share_id)
+    return download(documents.minutes_docx(minutes), filename=documents.docx_filename(minutes), content_type=DOCX)
 
 
 @login_required
 def share_pdf(request, share_id: int):
-    minutes = _agency_copy_for_download(request, share_id)
-    return _download(documents.minutes_pdf(minutes), filename=documents.pdf_filename(minutes), content_type="application/pdf")
+    minutes = _agency_copy_fordownload(request, share_id)
+    return download(documents.minutes_pdf(minutes), filename=documents.pdf_filename(minutes), content_type="application/pdf")
 
 
 # Each item: summary, discussion, decision, actions (F22, F24) --------------------------------

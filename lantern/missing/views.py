@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from lantern.core.dates import local_today
-from lantern.core.views import run_service
+from lantern.core.views import download, run_service
 
 from . import selectors, services, ssda903
 from .conf import return_interview_hours
@@ -159,9 +159,7 @@ def _exchange_page(request, *, import_form=None, year_form=None, annex_form=None
 
 
 def _csv_download(export: ssda903.Export) -> HttpResponse:
-    response = HttpResponse(export.content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    return response
+    return download(export.content, filename=export.filename, content_type="text/csv; charset=utf-8")
 
 
 @login_required

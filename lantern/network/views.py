@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
@@ -24,7 +24,7 @@ from lantern.children.models import AccessPurpose
 from lantern.children.selectors import access_child, search_children
 from lantern.core.context_processors import user_sees_intelligence
 from lantern.core.dates import local_today
-from lantern.core.views import run_service
+from lantern.core.views import download, run_service
 
 from . import selectors, services
 from .forms import (
@@ -481,8 +481,7 @@ def hotspots(request):
 def hotspots_csv(request):
     _intelligence(request)
     _form, since, until = _period(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="hotspots-{since:%Y-%m-%d}-to-{until:%Y-%m-%d}.csv"'
+    response = download(filename=f"hotspots-{since:%Y-%m-%d}-to-{until:%Y-%m-%d}.csv", content_type="text/csv; charset=utf-8")
     writer = csv.writer(response)
     writer.writerow(["rank", "name", "kind", "address", "latitude", "longitude", "children", "episodes", "recent_links"])
     for row in _hotspot_rows(request, since, until, purpose=AccessPurpose.EXPORT):
@@ -505,10 +504,10 @@ def hotspots_geojson(request):
         }
         for row in _hotspot_rows(request, since, until, purpose=AccessPurpose.EXPORT) if row["has_coordinates"]
     ]
-    response = JsonResponse({"type": "FeatureCollection", "features": features}, json_dumps_params={"indent": 1})
-    response["Content-Type"] = "application/geo+json"
-    response["Content-Disposition"] = f'attachment; filename="hotspots-{since:%Y-%m-%d}-to-{until:%Y-%m-%d}.geojson"'
-    return response
+    return download(
+        filename=f"hotspots-{since:%Y-%m-%d}-to-{until:%Y-%m-%d}.geojson", content_type="application/geo+json",
+        response=JsonResponse({"type": "FeatureCollection", "features": features}, json_dumps_params={"indent": 1}),
+    )
 
 
 
@@ -537,8 +536,7 @@ def disruption_csv(request):
     """The same counts as the page, as a spreadsheet: one row for each kind of disruption and a total row."""
     _form, since, until = _period(request)
     summary = selectors.disruption_summary(request.user, since=since, until=until)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="disruption-{since:%Y-%m-%d}-to-{until:%Y-%m-%d}.csv"'
+    response = download(filename=f"disruption-{since:%Y-%m-%d}-to-{until:%Y-%m-%d}.csv", content_type="text/csv; charset=utf-8")
     writer = csv.writer(response)
     writer.writerow(["kind of disruption", *(f"against {t.lower()}" for t in summary.targets), *(r.lower() for r in summary.results), "total"])
     for row in [*summary.rows, summary.total]:
