@@ -660,6 +660,14 @@ def add_finding(*, by, audit_round: AuditRound, theme_id: str, text: str) -> Aud
         return AuditFinding.objects.create(round=audit_round, number=number, theme_id=theme_id or "", text=_text(text), created_by=by)
 
 
+def recommendation_owners(agency_id: int, owner: User | None) -> list[User]:
+    """Who answers for a recommendation: the named owner, and the owning agency's auditors and managers."""
+    managers = User.objects.filter(
+        is_active=True, memberships__role=Role.MANAGER, memberships__ended_at__isnull=True, memberships__agency_id=agency_id
+    ).distinct()
+    return ([owner] if owner else []) + agency_auditors([agency_id]) + list(managers)
+
+
 def add_recommendation(
     *, by, audit_round: AuditRound, text: str, owner_agency: Agency | None, due_on: dt.date | None, findings=(), owner: User | None = None,
 ) -> Recommendation:
@@ -688,7 +696,7 @@ def add_recommendation(
             round=audit_round, number=number, text=_text(text), owner_agency=owner_agency, owner=owner, due_on=due_on, created_by=by,
         )
         rec.findings.set(findings)
-        recipients = agency_auditors([owner_agency.pk]) + ([owner] if owner else [])
+        recipients = recommendation_owners(owner_agency.pk, owner)
         notify(
             recipients=recipients, category=CATEGORY, exclude=by,
             subject=f"A recommendation for your agency from {audit_round.title}",
@@ -702,7 +710,9 @@ def update_recommendation(*, by, recommendation: Recommendation, note: str, rag:
     if by is None or not by.is_authenticated or not updates_recommendation(by, recommendation):
         raise PermissionDenied("Only the lead auditors or the owning agency can update this recommendation.")
     errors = {}
-    if recommendation.completed_at is not None:
+    if recommendation.withdrawn_at is not None:
+        errors["__all__"] = "This recommendation has been withdrawn"
+    elif recommendation.completed_at is not None:
         errors["__all__"] = "This recommendation is complete"
     if not _text(note):
         errors["note"] = "Enter what has happened"
@@ -840,7 +850,7 @@ def send_reminders(*, today: dt.date | None = None) -> int:
                 sent += 1
                 when = "today" if days == 0 else f"on {long_date(rec.due_on)}"
                 notify(
-                    recipients=agency_auditors([rec.owner_agency_id]) + ([rec.owner] if rec.owner else []), category=CATEGORY,
+                    recipients=recommendation_owners(rec.owner_agency_id, rec.owner), category=CATEGORY,
                     subject=f"Reminder: recommendation {rec.number} of {rec.round.title} is due {when}",
                     body="Record its progress and, when it is done, the evidence.", url=reverse("audits:action_plan"),
                 )

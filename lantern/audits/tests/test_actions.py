@@ -165,6 +165,7 @@ def test_owners_are_reminded_14_days_before_and_on_the_due_date_once(audit_world
     w = audit_world
     today = local_today()
     audit_round = _closed_round(w)
+    police_manager = make_user(w.p.police, Role.MANAGER, name="Mal Police-Manager")
     soon = _recommend(w, audit_round, text="Soon", due_on=today + dt.timedelta(days=14), owner=w.p.police_officer)
     _recommend(w, audit_round, text="Later", due_on=today + dt.timedelta(days=30))
     done = _recommend(w, audit_round, text="Done", agency=w.p.school, due_on=today + dt.timedelta(days=14))
@@ -177,13 +178,13 @@ def test_owners_are_reminded_14_days_before_and_on_the_due_date_once(audit_world
 
     assert services.send_reminders(today=today) == 1
     first = reminded()
-    assert {r for r, _ in first} == {w.police_auditor.pk, w.p.police_officer.pk}
+    assert {r for r, _ in first} == {w.police_auditor.pk, w.p.police_officer.pk, police_manager.pk}
     assert all(f"recommendation {soon.number} " in s and "is due on" in s for _, s in first)
     assert services.send_reminders(today=today) == 0
     assert services.send_reminders(today=today + dt.timedelta(days=1)) == 0
     assert services.send_reminders(today=soon.due_on) == 1
     on_the_day = reminded()[len(first):]
-    assert {r for r, _ in on_the_day} == {w.police_auditor.pk, w.p.police_officer.pk}
+    assert {r for r, _ in on_the_day} == {w.police_auditor.pk, w.p.police_officer.pk, police_manager.pk}
     assert all(s.endswith("is due today") for _, s in on_the_day)
     assert services.send_reminders(today=soon.due_on) == 0
 
